@@ -1,0 +1,22 @@
+package dev.deploybot.aws;
+
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Singleton;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.codebuild.CodeBuildClient;
+
+/**
+ * The SDK clients, built with the default region and credential chains and no endpoint override:
+ * that is what lets {@code AWS_ENDPOINT_URL} and {@code AWS_ENDPOINT_URL_<SERVICE>} (and their
+ * {@code aws.endpointUrl*} system properties) point the bot at a proxy or a test double.
+ */
+@Factory
+public class AwsClients {
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    CodeBuildClient codeBuild() {
+        return CodeBuildClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.deploybot.build;
+
+import dev.deploybot.core.Actor;
+import dev.deploybot.core.AuditEntry;
+import dev.deploybot.core.AuditTrail;
+import dev.deploybot.core.Environment;
+import dev.deploybot.core.ExternalFailure;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+import java.util.Map;
+
+/** Starts an environment's build project for a ref and announces it. */
+@Singleton
+public class StartBuild {
+    private final BuildRunner runner;
+    private final BuildLog log;
+    private final BuildAnnouncer announcer;
+    private final AuditTrail audit;
+    private final Clock clock;
+
+    public StartBuild(BuildRunner runner, BuildLog log, BuildAnnouncer announcer, AuditTrail audit, Clock clock) {
+        this.runner = runner;
+        this.log = log;
+        this.announcer = announcer;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    public sealed interface Outcome permits Started, AlreadyStarted, Refused {
+    }
+
+    public record Started(StartedBuild build) implements Outcome {
+    }
+
+    /** A replay of a command that already started this build. */
+    public record AlreadyStarted(StartedBuild build) implements Outcome {
+    }
+
+    public record Refused(ExternalFailure failure) implements Outcome {
+    }
+
+    /**
+     * @param commandKey unique per Slack command invocation; the same key always maps to the same build
+     * @param replyChannel where the requester typed the command, for private answers
+     */
+    public Outcome start(Environment environment, GitRef ref, Actor requester, String commandKey, String replyChannel) {
+        Environment.BuildSettings settings = environment.build()
+                .orElseThrow(() -> new IllegalArgumentException(environment.name() + " has no build project"));
+        StartedBuild build;
+        try {
+            build = runner.start(new BuildRequest(settings.project(), ref, Map.of(), commandKey));
+        } catch (ExternalFailure failure) {
+            record(environment, requester, "refused", failure.code() + " " + ref);
+            announcer.refused(environment, ref, requester, replyChannel, failure);
+            return new Refused(failure);
+        }
+        BuildRecord record = new BuildRecord(build.id(), environment.name(), build.project(), ref.value(),
+                requester.userId(), null, null, clock.instant());
+        if (!log.recordIfNew(record)) {
+            record(environment, requester, "duplicate", build.id());
+            return new AlreadyStarted(build);
+        }
+        record(environment, requester, "started", build.id() + " " + ref);
+        announcer.started(environment, build, ref, requester)
+                .ifPresent(ts -> log.attachMessage(build.id(), environment.channel(), ts));
+        return new Started(build);
+    }
+
+    private void record(Environment environment, Actor requester, String outcome, String detail) {
+        audit.append(new AuditEntry(clock.instant(), requester.userId(), environment.name(), "build", outcome, detail));
+    }
+}

@@ -1,0 +1,22 @@
+package dev.deploybot.config;
+
+import io.micronaut.context.exceptions.ConfigurationException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Collects every problem in the configuration so the operator can fix them all in one go. */
+final class ConfigurationProblems {
+    private final List<String> problems = new ArrayList<>();
+
+    void add(String key, String problem) {
+        problems.add(key + ": " + problem);
+    }
+
+    void throwIfAny() {
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException("deploybot cannot start, the configuration has "
+                    + problems.size() + " problem(s):\n  - " + String.join("\n  - ", problems));
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.deploybot.slack;
+
+import dev.deploybot.build.GitRef;
+import dev.deploybot.build.StartBuild;
+import dev.deploybot.config.WorkExecutor;
+import dev.deploybot.core.AuditEntry;
+import dev.deploybot.core.AuditTrail;
+import dev.deploybot.core.Environment;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+
+/** {@code /deploy stg [ref]}: start the environment's build project. */
+@Singleton
+class BuildCommand implements EnvironmentCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(BuildCommand.class);
+    private final StartBuild startBuild;
+    private final ExecutorService work;
+    private final AuditTrail audit;
+    private final Clock clock;
+
+    BuildCommand(StartBuild startBuild, @Named(WorkExecutor.NAME) ExecutorService work, AuditTrail audit, Clock clock) {
+        this.startBuild = startBuild;
+        this.work = work;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean handles(Environment environment) {
+        return environment.build().isPresent();
+    }
+
+    @Override
+    public String handle(Environment environment, String arguments, DeployInvocation invocation) {
+        String refText = arguments.isEmpty() ? environment.build().orElseThrow().defaultRef() : arguments;
+        Optional<String> problem = GitRef.problemWith(refText);
+        if (problem.isPresent()) {
+            audit.append(new AuditEntry(clock.instant(), invocation.actor().userId(), environment.name(), "build",
+                    "refused", "bad ref: " + problem.get()));
+            return ":no_entry: Not started: " + problem.get() + ".";
+        }
+        GitRef ref = new GitRef(refText);
+        work.execute(() -> {
+            try {
+                startBuild.start(environment, ref, invocation.actor(), invocation.commandKey(), invocation.channelId());
+            } catch (RuntimeException e) {
+                LOG.error("starting the {} build for {} failed", environment.name(), ref, e);
+            }
+        });
+        return ":hourglass_flowing_sand: Starting the *" + environment.name() + "* build for `" + MessageViews.escape(ref.value()) + "`…";
+    }
+}

@@ -1,0 +1,107 @@
+package dev.deploybot.slack;
+
+import com.slack.api.methods.MethodsClient;
+import com.slack.api.methods.SlackApiException;
+import com.slack.api.methods.SlackApiTextResponse;
+import com.slack.api.methods.response.chat.ChatPostEphemeralResponse;
+import com.slack.api.methods.response.chat.ChatPostMessageResponse;
+import com.slack.api.model.block.LayoutBlock;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Posting to Slack with the patience Slack asks for: a 429 waits for {@code Retry-After}, a 5xx or a
+ * broken connection is tried again a few times. Answers empty when Slack still says no.
+ */
+@Singleton
+public class SlackChat {
+    private static final Logger LOG = LoggerFactory.getLogger(SlackChat.class);
+    private static final int ATTEMPTS = 4;
+    private static final long MAX_WAIT_SECONDS = 30;
+    private final MethodsClient methods;
+
+    public SlackChat(MethodsClient methods) {
+        this.methods = methods;
+    }
+
+    public Optional<String> post(String channel, SlackView view) {
+        return call("chat.postMessage", () -> methods.chatPostMessage(r -> r.channel(channel)
+                .text(view.fallbackText()).blocks(view.blocks()).unfurlLinks(false)))
+                .map(ChatPostMessageResponse::getTs);
+    }
+
+    public Optional<String> reply(String channel, String threadTs, SlackView view) {
+        return call("chat.postMessage", () -> methods.chatPostMessage(r -> r.channel(channel).threadTs(threadTs)
+                .text(view.fallbackText()).blocks(view.blocks()).unfurlLinks(false)))
+                .map(ChatPostMessageResponse::getTs);
+    }
+
+    public boolean update(String channel, String ts, SlackView view) {
+        return call("chat.update", () -> methods.chatUpdate(r -> r.channel(channel).ts(ts)
+                .text(view.fallbackText()).blocks(view.blocks()))).isPresent();
+    }
+
+    public boolean whisper(String channel, String userId, String text) {
+        return call("chat.postEphemeral", () -> methods.chatPostEphemeral(r -> r.channel(channel).user(userId).text(text)))
+                .map(ChatPostEphemeralResponse::isOk).orElse(false);
+    }
+
+    interface Call<T extends SlackApiTextResponse> {
+        T run() throws IOException, SlackApiException;
+    }
+
+    <T extends SlackApiTextResponse> Optional<T> call(String method, Call<T> call) {
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                T response = call.run();
+                if (response.isOk()) {
+                    return Optional.of(response);
+                }
+                if (!"ratelimited".equals(response.getError())) {
+                    LOG.warn("Slack {} answered {}", method, response.getError());
+                    return Optional.empty();
+                }
+                pause(method, 1, attempt);
+            } catch (SlackApiException e) {
+                int status = e.getResponse().code();
+                if (status == 429) {
+                    pause(method, retryAfter(e), attempt);
+                } else if (status >= 500) {
+                    pause(method, attempt, attempt);
+                } else {
+                    LOG.warn("Slack {} failed with HTTP {}", method, status);
+                    return Optional.empty();
+                }
+            } catch (IOException e) {
+                pause(method, attempt, attempt);
+            }
+        }
+        LOG.warn("Slack {} still failing after {} attempts", method, ATTEMPTS);
+        return Optional.empty();
+    }
+
+    private static long retryAfter(SlackApiException e) {
+        String header = e.getResponse().header("Retry-After");
+        try {
+            return header == null ? 1 : Math.min(MAX_WAIT_SECONDS, Math.max(1, Long.parseLong(header.trim())));
+        } catch (NumberFormatException notANumber) {
+            return 1;
+        }
+    }
+
+    private static void pause(String method, long seconds, int attempt) {
+        if (attempt == ATTEMPTS) {
+            return;
+        }
+        LOG.info("Slack {} is busy or failing; trying again in {}s", method, seconds);
+        try {
+            Thread.sleep(seconds * 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

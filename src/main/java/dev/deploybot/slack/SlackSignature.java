@@ -1,0 +1,57 @@
+package dev.deploybot.slack;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+
+/**
+ * Slack's request signing, checked strictly: HMAC-SHA256 over {@code v0:timestamp:body}, compared in
+ * constant time, and a timestamp no more than five minutes away in either direction (Bolt's own
+ * check lets future timestamps through, which turns a leaked request into a long-lived one).
+ */
+final class SlackSignature {
+    static final Duration MAX_SKEW = Duration.ofMinutes(5);
+    private final byte[] secret;
+    private final Clock clock;
+
+    SlackSignature(String signingSecret, Clock clock) {
+        this.secret = signingSecret.getBytes(StandardCharsets.UTF_8);
+        this.clock = clock;
+    }
+
+    /** Why the request is not Slack's, or null when it is. */
+    String problemWith(String timestampHeader, String signatureHeader, byte[] body) {
+        if (timestampHeader == null || signatureHeader == null) {
+            return "missing X-Slack-Request-Timestamp or X-Slack-Signature";
+        }
+        long timestamp;
+        try {
+            timestamp = Long.parseLong(timestampHeader.trim());
+        } catch (NumberFormatException e) {
+            return "timestamp is not a number";
+        }
+        long skew = Math.abs(clock.instant().getEpochSecond() - timestamp);
+        if (skew > MAX_SKEW.toSeconds()) {
+            return "timestamp is " + skew + "s away from now";
+        }
+        byte[] expected = ("v0=" + hmac(timestampHeader.trim(), body)).getBytes(StandardCharsets.UTF_8);
+        byte[] given = signatureHeader.trim().getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(expected, given) ? null : "signature does not match";
+    }
+
+    private String hmac(String timestamp, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            mac.update(("v0:" + timestamp + ":").getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+}

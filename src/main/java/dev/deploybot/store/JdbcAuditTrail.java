@@ -1,0 +1,37 @@
+package dev.deploybot.store;
+
+import dev.deploybot.core.AuditEntry;
+import dev.deploybot.core.AuditTrail;
+import jakarta.inject.Singleton;
+
+import javax.sql.DataSource;
+import java.util.List;
+
+@Singleton
+public class JdbcAuditTrail implements AuditTrail {
+    private static final int MAX_DETAIL = 4000;
+    private final Sql sql;
+
+    public JdbcAuditTrail(DataSource dataSource) {
+        this.sql = new Sql(dataSource);
+    }
+
+    @Override
+    public void append(AuditEntry entry) {
+        String detail = entry.detail();
+        if (detail != null && detail.length() > MAX_DETAIL) {
+            detail = detail.substring(0, MAX_DETAIL);
+        }
+        sql.update("""
+                INSERT INTO audit_log (occurred_at, actor, environment, action, outcome, detail)
+                VALUES (?, ?, ?, ?, ?, ?)""",
+                entry.at(), entry.actor(), entry.environment(), entry.action(), entry.outcome(), detail);
+    }
+
+    @Override
+    public List<AuditEntry> recent(int limit) {
+        return sql.query("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", row -> new AuditEntry(
+                Sql.instant(row, "occurred_at"), row.getString("actor"), row.getString("environment"),
+                row.getString("action"), row.getString("outcome"), row.getString("detail")), limit);
+    }
+}
