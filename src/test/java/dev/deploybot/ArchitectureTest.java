@@ -1,0 +1,66 @@
+package dev.deploybot;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/** The package rules of the design guide: the domain in the middle, adapters at the edges. */
+class ArchitectureTest {
+    private static final String[] FEATURES = {"..build..", "..release..", "..deploy.."};
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importMainClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                // Micronaut's generated bean definitions ($Foo$Definition) wire features to the framework by design.
+                .withImportOption(location -> !location.contains("/$"))
+                .importPackages("dev.deploybot");
+    }
+
+    @Test
+    void coreDependsOnJavaOnly() {
+        classes().that().resideInAPackage("dev.deploybot.core..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.deploybot.core..", "java..")
+                .check(classes);
+    }
+
+    @Test
+    void featuresSeeNeitherVendorsNorAdapters() {
+        noClasses().that().resideInAnyPackage(FEATURES)
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "software.amazon..", "com.slack..", "java.sql..", "javax.sql..", "io.micronaut..",
+                        "dev.deploybot.slack..", "dev.deploybot.aws..", "dev.deploybot.store..",
+                        "dev.deploybot.events..", "dev.deploybot.config..")
+                .check(classes);
+    }
+
+    @Test
+    void featuresDoNotImportEachOther() {
+        slices().matching("dev.deploybot.(build|release|deploy)..").should().notDependOnEachOther().check(classes);
+    }
+
+    @Test
+    void vendorsStayInTheirAdapters() {
+        noClasses().that().resideOutsideOfPackages("dev.deploybot.aws..")
+                .should().dependOnClassesThat().resideInAPackage("software.amazon..")
+                .check(classes);
+        noClasses().that().resideOutsideOfPackages("dev.deploybot.slack..")
+                .should().dependOnClassesThat().resideInAPackage("com.slack..")
+                .check(classes);
+        noClasses().that().resideOutsideOfPackages("dev.deploybot.store..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.sql..")
+                .check(classes);
+    }
+
+    @Test
+    void adaptersDoNotCallEachOther() {
+        slices().matching("dev.deploybot.(aws|store|slack|events)..").should().notDependOnEachOther().check(classes);
+    }
+}
