@@ -1,5 +1,6 @@
 package dev.deploybot.core;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -9,13 +10,23 @@ import java.util.Optional;
  * features can rely on every present part being complete.
  *
  * @param allowedChannels channels where commands for this environment are accepted; empty means anywhere
+ * @param build           the build project {@code /deploy <name> [ref]} starts (staging-style environments)
+ * @param release         the approval-gated tag promotion {@code /deploy <name>} asks for (production-style)
+ * @param deploy          how a released digest is put into service
  */
-public record Environment(String name, String channel, List<String> allowedChannels, Optional<BuildSettings> build) {
+public record Environment(String name, String channel, List<String> allowedChannels, Optional<BuildSettings> build,
+                          Optional<ReleaseSettings> release, Optional<DeploySettings> deploy) {
     public Environment {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(channel, "channel");
         allowedChannels = List.copyOf(allowedChannels);
         Objects.requireNonNull(build, "build");
+        Objects.requireNonNull(release, "release");
+        Objects.requireNonNull(deploy, "deploy");
+    }
+
+    public Environment(String name, String channel, List<String> allowedChannels, Optional<BuildSettings> build) {
+        this(name, channel, allowedChannels, build, Optional.empty(), Optional.empty());
     }
 
     public boolean acceptsCommandsFrom(String channelId) {
@@ -28,5 +39,62 @@ public record Environment(String name, String channel, List<String> allowedChann
             Objects.requireNonNull(project, "project");
             Objects.requireNonNull(defaultRef, "defaultRef");
         }
+    }
+
+    /**
+     * The release gate and the tags it moves.
+     *
+     * @param generationTags newest first: {@code [release, release-1gen, release-2gen]}; at least one
+     * @param approvers      Slack user IDs (U…/W…) and user group IDs (S…)
+     * @param compareUrl     optional template with {@code {from}} and {@code {to}}
+     * @param commitTagPattern regular expression picking the tag that names a commit (e.g. a git SHA tag)
+     */
+    public record ReleaseSettings(String repository, String sourceTag, List<String> generationTags,
+                                  List<String> approvers, int requiredApprovals, boolean allowSelfApproval,
+                                  Duration expiresAfter, Optional<String> compareUrl, String commitTagPattern) {
+        public ReleaseSettings {
+            Objects.requireNonNull(repository, "repository");
+            Objects.requireNonNull(sourceTag, "sourceTag");
+            generationTags = List.copyOf(generationTags);
+            if (generationTags.isEmpty()) {
+                throw new IllegalArgumentException("at least one generation tag");
+            }
+            approvers = List.copyOf(approvers);
+            Objects.requireNonNull(expiresAfter, "expiresAfter");
+            Objects.requireNonNull(compareUrl, "compareUrl");
+            Objects.requireNonNull(commitTagPattern, "commitTagPattern");
+        }
+
+        /** The tag that names what production runs: the newest generation. */
+        public String releaseTag() {
+            return generationTags.get(0);
+        }
+    }
+
+    /**
+     * How a digest is put into service.
+     *
+     * @param strategy          {@code ecs} (rolling update), {@code codedeploy} (blue/green) or {@code codebuild}
+     * @param cluster           ECS cluster (ecs, codedeploy)
+     * @param service           ECS service (ecs, codedeploy)
+     * @param container         container in the task definition whose image is replaced; empty: the only one
+     * @param containerPort     the port CodeDeploy's AppSpec routes to (codedeploy)
+     * @param application       CodeDeploy application (codedeploy)
+     * @param deploymentGroup   CodeDeploy deployment group (codedeploy)
+     * @param project           production CodeBuild project (codebuild)
+     * @param timeout           how long to follow a deployment before calling it failed
+     */
+    public record DeploySettings(Strategy strategy, String cluster, String service, Optional<String> container,
+                                 int containerPort, String application, String deploymentGroup, String project,
+                                 Duration timeout) {
+        public DeploySettings {
+            Objects.requireNonNull(strategy, "strategy");
+            Objects.requireNonNull(container, "container");
+            Objects.requireNonNull(timeout, "timeout");
+        }
+    }
+
+    public enum Strategy {
+        ECS, CODEDEPLOY, CODEBUILD
     }
 }

@@ -1,0 +1,21 @@
+package dev.deploybot.core;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/** An image pinned by content: a repository and a digest, never a movable tag. */
+public record ImageRef(String repository, String digest) {
+    private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
+
+    public ImageRef {
+        Objects.requireNonNull(repository, "repository");
+        if (digest == null || !DIGEST.matcher(digest).matches()) {
+            throw new IllegalArgumentException("not a sha256 digest: " + digest);
+        }
+    }
+
+    /** The first 12 hex digits, as people and registries show it. */
+    public String shortDigest() {
+        return digest.substring("sha256:".length(), "sha256:".length() + 12);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.deploybot.deploy;
+
+import dev.deploybot.core.Environment;
+import dev.deploybot.core.ImageRef;
+
+/**
+ * Puts a pinned image into service with one of the deploy strategies. Failures surface as
+ * {@link dev.deploybot.core.ExternalFailure}.
+ */
+public interface ServiceDeployer {
+    Environment.Strategy strategy();
+
+    /**
+     * Starts the deployment of the image.
+     *
+     * @param imageUri  the pullable reference {@code repositoryUri@sha256:…}
+     * @param requestId the release's id; used as an idempotency token where the service has one
+     */
+    DeploymentHandle start(Environment.DeploySettings settings, ImageRef image, String imageUri, String requestId);
+
+    /** One look at how the deployment is going. */
+    DeploymentStatus check(Environment.DeploySettings settings, DeploymentHandle handle);
+}

@@ -1,0 +1,30 @@
+package dev.deploybot.release;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The container registry, as releases need it. Failures surface as
+ * {@link dev.deploybot.core.ExternalFailure} with the registry's error code.
+ */
+public interface ImageRegistry {
+    /** The manifests the tags point to now, fetched in one request; tags that do not exist are absent. */
+    Map<String, Manifest> manifests(String repository, List<String> tags);
+
+    /** Tags and push time of an image, empty when the digest is not in the repository. */
+    Optional<ImageDetails> describe(String repository, String digest);
+
+    /** True when the repository refuses to move existing tags (ECR tag immutability). */
+    boolean tagsAreImmutable(String repository);
+
+    /** The address containers pull from, e.g. {@code 123456789012.dkr.ecr.eu-west-1.amazonaws.com/app}. */
+    String repositoryUri(String repository);
+
+    /** Points the tag at the manifest. Idempotent: a tag already on that digest is reported, not an error. */
+    TagResult tag(String repository, String tag, Manifest manifest);
+
+    enum TagResult {
+        MOVED, ALREADY_THERE
+    }
+}
