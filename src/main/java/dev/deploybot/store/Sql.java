@@ -23,10 +23,18 @@ final class Sql {
         T map(ResultSet row) throws SQLException;
     }
 
+    /** Statements that share one connection and commit together. */
+    interface Transaction {
+        int update(String sql, Object... parameters) throws SQLException;
+    }
+
+    interface Work {
+        void run(Transaction transaction) throws SQLException;
+    }
+
     int update(String sql, Object... parameters) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = prepare(connection, sql, parameters)) {
-            return statement.executeUpdate();
+        try (Connection connection = dataSource.getConnection()) {
+            return update(connection, sql, parameters);
         } catch (SQLException e) {
             throw new StoreFailure(sql, e);
         }
@@ -46,10 +54,27 @@ final class Sql {
         }
     }
 
+    /** Runs the work on one connection, committed together or not at all. */
+    void inTransaction(Work work) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                work.run((sql, parameters) -> update(connection, sql, parameters));
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreFailure("transaction", e);
+        }
+    }
+
     static boolean isUniqueViolation(StoreFailure failure) {
-        // 23505 is unique_violation in PostgreSQL; H2 reports 23505 too (and 23001 in old modes).
-        return failure.getCause() instanceof SQLException e
-                && ("23505".equals(e.getSQLState()) || "23001".equals(e.getSQLState()));
+        // 23505 is unique_violation in PostgreSQL and in H2.
+        return failure.getCause() instanceof SQLException e && "23505".equals(e.getSQLState());
     }
 
     static Instant instant(ResultSet row, String column) throws SQLException {
@@ -57,15 +82,17 @@ final class Sql {
         return value == null ? null : value.toInstant();
     }
 
+    private static int update(Connection connection, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, sql, parameters)) {
+            return statement.executeUpdate();
+        }
+    }
+
     private static PreparedStatement prepare(Connection connection, String sql, Object... parameters) throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql);
         for (int i = 0; i < parameters.length; i++) {
             Object parameter = parameters[i];
-            if (parameter instanceof Instant instant) {
-                statement.setObject(i + 1, instant.atOffset(ZoneOffset.UTC));
-            } else {
-                statement.setObject(i + 1, parameter);
-            }
+            statement.setObject(i + 1, parameter instanceof Instant instant ? instant.atOffset(ZoneOffset.UTC) : parameter);
         }
         return statement;
     }

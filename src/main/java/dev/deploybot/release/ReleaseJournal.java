@@ -1,0 +1,50 @@
+package dev.deploybot.release;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The durable record of release requests, their decisions and their promotion plans. Every state
+ * change is conditional on the state the caller saw, so concurrent clicks and replicas cannot both win.
+ */
+public interface ReleaseJournal {
+    /** Stores a new pending request; false when the environment already has one pending. */
+    boolean open(ReleaseRequest request);
+
+    Optional<ReleaseRequest> find(String id);
+
+    Optional<ReleaseRequest> pendingFor(String environment);
+
+    Optional<ReleaseRequest> runningFor(String environment);
+
+    void attachMessage(String id, String channel, String messageTs);
+
+    /** Records one approver's approval (once per person); answers how many distinct approvals there are now. */
+    int addApproval(String id, String approver, Instant at);
+
+    /**
+     * Moves the request from {@code from} to {@code to} if it is still in {@code from}; false when another
+     * decision got there first, or (when {@code to} is running) another request of the environment runs.
+     */
+    boolean transition(String id, ReleaseState from, ReleaseState to, String actor, Instant at, String failure);
+
+    /** Records the plan unless one exists; returns the plan that is in force. */
+    List<PlanStep> recordPlan(String id, List<PlanStep> plan);
+
+    List<PlanStep> plan(String id);
+
+    void stepDone(String id, int seq, Instant at);
+
+    void deploymentStarted(String id, String deploymentId, String revision);
+
+    /** Takes or renews the right to work on the request until {@code until}; false when another owner holds it. */
+    boolean lease(String id, String owner, Instant now, Instant until);
+
+    void release(String id, String owner);
+
+    /** Approved or deploying requests, to resume after a restart. */
+    List<ReleaseRequest> running();
+
+    List<ReleaseRequest> pendingExpiredAt(Instant now);
+}

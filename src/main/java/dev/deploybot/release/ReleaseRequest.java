@@ -1,0 +1,51 @@
+package dev.deploybot.release;
+
+import dev.deploybot.core.ImageRef;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A request to release one pinned image to an environment, and everything that happened to it.
+ *
+ * @param previousDigest what the release tag named when the request was made; null on a first release
+ * @param deploymentId   set once the deployment was started, so a restart follows it instead of starting another
+ */
+public record ReleaseRequest(String id, String environment, String requester, String note, ImageRef candidate,
+                             List<String> candidateTags, Instant pushedAt, String previousDigest, ReleaseState state,
+                             String channel, String messageTs, Instant requestedAt, Instant expiresAt,
+                             List<Approval> approvals, String decidedBy, Instant decidedAt, String deploymentId,
+                             String deployedRevision, Instant finishedAt, String failure) {
+    public ReleaseRequest {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(environment, "environment");
+        Objects.requireNonNull(requester, "requester");
+        Objects.requireNonNull(candidate, "candidate");
+        candidateTags = List.copyOf(candidateTags);
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(requestedAt, "requestedAt");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        approvals = List.copyOf(approvals);
+    }
+
+    /** A new pending request. */
+    public static ReleaseRequest pending(String id, String environment, String requester, String note, ImageRef candidate,
+                                         ImageDetails details, String previousDigest, Instant now, Instant expiresAt) {
+        return new ReleaseRequest(id, environment, requester, note, candidate, details.tags(), details.pushedAt(),
+                previousDigest, ReleaseState.PENDING, null, null, now, expiresAt, List.of(), null, null, null, null,
+                null, null);
+    }
+
+    public boolean approvedBy(String userId) {
+        return approvals.stream().anyMatch(approval -> approval.approver().equals(userId));
+    }
+
+    public Optional<String> message() {
+        return Optional.ofNullable(messageTs);
+    }
+
+    public record Approval(String approver, Instant at) {
+    }
+}
