@@ -1,0 +1,82 @@
+package dev.deploybot.release;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PromotionPlanTest {
+    private static final List<String> TAGS = List.of("release", "release-1gen", "release-2gen");
+    private static final Manifest CANDIDATE = manifest('c');
+    private static final Manifest RELEASE = manifest('r');
+    private static final Manifest ONE_GEN = manifest('1');
+    private static final Manifest TWO_GEN = manifest('2');
+
+    @Test
+    void shiftsEveryGenerationOldestFirstThenReleasesTheCandidate() {
+        List<PlanStep> plan = PromotionPlan.of(CANDIDATE, TAGS,
+                Map.of("release", RELEASE, "release-1gen", ONE_GEN, "release-2gen", TWO_GEN));
+        assertThat(plan).extracting(PlanStep::tag).containsExactly("release-2gen", "release-1gen", "release");
+        assertThat(plan).extracting(step -> step.manifest().digest())
+                .containsExactly(ONE_GEN.digest(), RELEASE.digest(), CANDIDATE.digest());
+        assertThat(plan).extracting(PlanStep::previousDigest)
+                .containsExactly(TWO_GEN.digest(), ONE_GEN.digest(), RELEASE.digest());
+        assertThat(plan).extracting(PlanStep::seq).containsExactly(0, 1, 2);
+    }
+
+    @Test
+    void aFirstReleaseOnlyTagsTheCandidate() {
+        List<PlanStep> plan = PromotionPlan.of(CANDIDATE, TAGS, Map.of());
+        assertThat(plan).extracting(PlanStep::tag).containsExactly("release");
+        assertThat(plan.get(0).previousDigest()).isNull();
+    }
+
+    @Test
+    void aSecondReleaseSkipsTheGenerationThatDoesNotExistYet() {
+        List<PlanStep> plan = PromotionPlan.of(CANDIDATE, TAGS, Map.of("release", RELEASE));
+        assertThat(plan).extracting(PlanStep::tag).containsExactly("release-1gen", "release");
+        assertThat(plan.get(0).manifest()).isEqualTo(RELEASE);
+    }
+
+    @Test
+    void aSingleGenerationJustMovesTheReleaseTag() {
+        assertThat(PromotionPlan.of(CANDIDATE, List.of("prod"), Map.of("prod", RELEASE)))
+                .extracting(PlanStep::tag).containsExactly("prod");
+    }
+
+    @Property
+    void applyingThePlanShiftsGenerationsWithoutLosingOne(@ForAll @IntRange(min = 1, max = 6) int depth,
+                                                          @ForAll @IntRange(min = 0, max = 6) int existing) {
+        List<String> tags = new ArrayList<>();
+        Map<String, Manifest> registry = new LinkedHashMap<>();
+        for (int generation = 0; generation < depth; generation++) {
+            tags.add(generation == 0 ? "release" : "release-" + generation + "gen");
+            if (generation < existing) {
+                registry.put(tags.get(generation), manifest((char) ('a' + generation)));
+            }
+        }
+        Map<String, Manifest> before = new HashMap<>(registry);
+        for (PlanStep step : PromotionPlan.of(CANDIDATE, tags, registry)) {
+            registry.put(step.tag(), step.manifest());
+        }
+        assertThat(registry.get("release")).isEqualTo(CANDIDATE);
+        for (int generation = 1; generation < depth; generation++) {
+            Manifest expected = before.containsKey(tags.get(generation - 1))
+                    ? before.get(tags.get(generation - 1)) : before.get(tags.get(generation));
+            assertThat(registry.get(tags.get(generation))).isEqualTo(expected);
+        }
+    }
+
+    private static Manifest manifest(char fill) {
+        return new Manifest("sha256:" + String.valueOf(fill).repeat(64), "{\"fill\":\"" + fill + "\"}",
+                "application/vnd.docker.distribution.manifest.v2+json");
+    }
+}
