@@ -1,0 +1,172 @@
+package dev.deploybot.testing;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One loopback endpoint for every fake AWS JSON 1.1 service ({@code POST /} with {@code X-Amz-Target}),
+ * dispatching on the target prefix. Point SDK clients at {@link #endpoint()} with {@code endpointOverride}
+ * or the {@code aws.endpointUrl} system property. Signatures are not checked, but a request must carry a
+ * SigV4 {@code Authorization} header, as AWS insists. Thread-safe.
+ */
+public final class FakeAws implements AutoCloseable {
+
+    public static final String REGION = "eu-west-1";
+    public static final String ACCOUNT_ID = "123456789012";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+
+    private final Map<String, AwsJsonService> services = new ConcurrentHashMap<>();
+    private final LoopbackServer server;
+    private final FakeCodeBuild codeBuild;
+    private volatile Clock clock = Clock.systemUTC();
+
+    // Guarded by "this".
+    private final List<AwsCall> calls = new ArrayList<>();
+    private final Map<String, Deque<AwsError>> nextFailures = new HashMap<>();
+
+    private FakeAws() {
+        this.codeBuild = new FakeCodeBuild(this);
+        register(FakeCodeBuild.TARGET_PREFIX, codeBuild);
+        this.server = LoopbackServer.start("fake-aws", this::handle);
+    }
+
+    /** Starts with {@link FakeCodeBuild} registered. */
+    public static FakeAws start() {
+        return new FakeAws();
+    }
+
+    public URI endpoint() {
+        return server.baseUri();
+    }
+
+    /** Credentials the SDK can sign with; the fake accepts any. */
+    public static StaticCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret"));
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    /** Routes requests whose {@code X-Amz-Target} is {@code targetPrefix + "." + operation} to {@code service}. */
+    public void register(String targetPrefix, AwsJsonService service) {
+        services.put(targetPrefix, service);
+    }
+
+    public FakeCodeBuild codeBuild() {
+        return codeBuild;
+    }
+
+    /** The clock services read "now" from; replace it to step past time windows such as idempotency tokens. */
+    public Clock clock() {
+        return clock;
+    }
+
+    public void setClock(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** The next call of {@code target} (e.g. {@code CodeBuild_20161006.StartBuild}) fails; repeated calls queue up. */
+    public synchronized void failNext(String target, AwsError error) {
+        nextFailures.computeIfAbsent(target, t -> new ArrayDeque<>()).add(error);
+    }
+
+    public synchronized List<AwsCall> calls() {
+        return List.copyOf(calls);
+    }
+
+    public synchronized List<AwsCall> calls(String target) {
+        return calls.stream().filter(c -> target.equals(c.target())).toList();
+    }
+
+    // ---- HTTP ----
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+        String body = LoopbackServer.readBody(exchange);
+        JsonNode request;
+        JsonNode response;
+        try {
+            request = body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            request = JSON.getNodeFactory().textNode(body);
+        }
+        try {
+            response = dispatch(exchange, target, request);
+        } catch (AwsError error) {
+            record(new AwsCall(target, request, error.type()));
+            respondWithError(exchange, error);
+            return;
+        }
+        record(new AwsCall(target, request, null));
+        LoopbackServer.respond(exchange, 200, CONTENT_TYPE, response.toString(), requestId());
+    }
+
+    private JsonNode dispatch(HttpExchange exchange, String target, JsonNode request) throws AwsError {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (authorization == null || !authorization.startsWith("AWS4-HMAC-SHA256")) {
+            throw new AwsError(403, "MissingAuthenticationTokenException", "Missing Authentication Token");
+        }
+        int dot = target == null ? -1 : target.indexOf('.');
+        AwsJsonService service = dot < 0 ? null : services.get(target.substring(0, dot));
+        if (!exchange.getRequestMethod().equals("POST") || service == null) {
+            throw AwsError.unknownOperation(target);
+        }
+        if (!request.isObject()) {
+            throw new AwsError("SerializationException", "Start of structure or map found where not expected.");
+        }
+        Optional<AwsError> injected = takeInjectedFailure(target);
+        if (injected.isPresent()) {
+            throw injected.get();
+        }
+        try {
+            return service.handle(target.substring(dot + 1), request);
+        } catch (RuntimeException e) {
+            // A bug in a fake service answers as AWS answers its own bugs, so the SDK's 5xx path is exercised.
+            throw new AwsError(500, "InternalFailure", "fake service failed: " + e);
+        }
+    }
+
+    private synchronized Optional<AwsError> takeInjectedFailure(String target) {
+        Deque<AwsError> queue = nextFailures.get(target);
+        return Optional.ofNullable(queue == null ? null : queue.poll());
+    }
+
+    private synchronized void record(AwsCall call) {
+        calls.add(call);
+    }
+
+    private static void respondWithError(HttpExchange exchange, AwsError error) throws IOException {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("__type", error.type());
+        body.put("message", error.getMessage());
+        Map<String, String> headers = new HashMap<>(requestId());
+        headers.put("x-amzn-ErrorType", error.type());
+        LoopbackServer.respond(exchange, error.httpStatus(), CONTENT_TYPE, body.toString(), headers);
+    }
+
+    private static Map<String, String> requestId() {
+        return Map.of("x-amzn-RequestId", UUID.randomUUID().toString());
+    }
+}

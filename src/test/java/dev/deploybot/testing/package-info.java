@@ -1,0 +1,16 @@
+/**
+ * Wire-level fakes of the services deploybot talks to: small HTTP servers on 127.0.0.1 that speak the
+ * real protocols, so tests run production code with the real Slack and AWS SDK clients and only the
+ * endpoint changed.
+ * <ul>
+ *   <li>{@link dev.deploybot.testing.FakeSlack}: the Slack Web API; wire the SDK with
+ *       {@code SlackConfig.setMethodsEndpointUrlPrefix(fake.apiUrl())}.</li>
+ *   <li>{@link dev.deploybot.testing.SlackRequests}: signed slash commands and button clicks sent to the app,
+ *       as Slack sends them.</li>
+ *   <li>{@link dev.deploybot.testing.FakeAws}: one endpoint for every AWS JSON 1.1 service; wire the SDK with
+ *       {@code endpointOverride(fake.endpoint())} or the {@code aws.endpointUrl} system property. CodeBuild is
+ *       built in ({@link dev.deploybot.testing.FakeCodeBuild}); other services plug in as
+ *       {@link dev.deploybot.testing.AwsJsonService}.</li>
+ * </ul>
+ */
+package dev.deploybot.testing;
