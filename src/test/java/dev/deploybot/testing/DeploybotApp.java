@@ -1,0 +1,101 @@
+package dev.deploybot.testing;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The real application, started the way an operator starts it but pointed at the fakes: Slack through
+ * {@code deploybot.slack.api-url}, AWS through the SDK's own endpoint setting ({@code aws.endpointUrl},
+ * the system-property twin of {@code AWS_ENDPOINT_URL}). Restartable on the same database, to show what
+ * survives a crash.
+ */
+public final class DeploybotApp implements AutoCloseable {
+    public static final String SIGNING_SECRET = "test-signing-secret";
+    private final Map<String, Object> properties;
+    private EmbeddedServer server;
+
+    private DeploybotApp(Map<String, Object> properties) {
+        this.properties = properties;
+    }
+
+    /**
+     * @param configuration the operator's keys, e.g. {@code deploybot.environments.stg.channel}
+     */
+    public static DeploybotApp start(FakeSlack slack, FakeAws aws, Map<String, Object> configuration) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("deploybot.slack.bot-token", FakeSlack.DEFAULT_TOKEN);
+        properties.put("deploybot.slack.signing-secret", SIGNING_SECRET);
+        properties.put("deploybot.slack.api-url", slack.apiUrl());
+        properties.put("deploybot.store.directory", temporaryDirectory().toString());
+        properties.put("micronaut.server.port", -1);
+        properties.putAll(configuration);
+        pointAwsAt(aws);
+        DeploybotApp app = new DeploybotApp(properties);
+        app.boot();
+        return app;
+    }
+
+    /** Uses a fresh database on the shared embedded PostgreSQL instead of H2. */
+    public static Map<String, Object> postgres(String jdbcUrl) {
+        return Map.of("datasources.default.url", jdbcUrl,
+                "datasources.default.username", EmbeddedPostgresSupport.user(),
+                "datasources.default.password", "");
+    }
+
+    public static void pointAwsAt(FakeAws aws) {
+        System.setProperty("aws.endpointUrl", aws.endpoint().toString());
+        System.setProperty("aws.region", FakeAws.REGION);
+        System.setProperty("aws.accessKeyId", "AKIDTEST");
+        System.setProperty("aws.secretAccessKey", "secret");
+    }
+
+    public URI url() {
+        return server.getURI();
+    }
+
+    public SlackRequests slack() {
+        return new SlackRequests(url(), SIGNING_SECRET);
+    }
+
+    public ApplicationContext context() {
+        return server.getApplicationContext();
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context().getBean(type);
+    }
+
+    /** Stops the process abruptly (no graceful wait) and starts it again on the same database. */
+    public void restart() {
+        close();
+        boot();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.getApplicationContext().close();
+            server = null;
+        }
+    }
+
+    private void boot() {
+        server = ApplicationContext.run(EmbeddedServer.class, properties);
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            Path directory = Files.createTempDirectory("deploybot-test");
+            directory.toFile().deleteOnExit();
+            return directory;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
