@@ -5,6 +5,7 @@ import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.codebuild.CodeBuildClient;
+import software.amazon.awssdk.services.ecr.EcrClient;
 
 /**
  * The SDK clients, built with the default region and credential chains and no endpoint override:
@@ -18,5 +19,11 @@ public class AwsClients {
     @Bean(preDestroy = "close")
     CodeBuildClient codeBuild() {
         return CodeBuildClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    EcrClient ecr() {
+        return EcrClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
     }
 }

@@ -38,19 +38,24 @@ public final class FakeAws implements AutoCloseable {
     private final Map<String, AwsJsonService> services = new ConcurrentHashMap<>();
     private final LoopbackServer server;
     private final FakeCodeBuild codeBuild;
+    private final FakeEcr ecr;
     private volatile Clock clock = Clock.systemUTC();
 
     // Guarded by "this".
     private final List<AwsCall> calls = new ArrayList<>();
     private final Map<String, Deque<AwsError>> nextFailures = new HashMap<>();
+    private final Map<String, Integer> injectionPointsPassed = new HashMap<>();
+    private final Map<String, Map<Integer, AwsError>> scheduledFailures = new HashMap<>();
 
     private FakeAws() {
         this.codeBuild = new FakeCodeBuild(this);
         register(FakeCodeBuild.TARGET_PREFIX, codeBuild);
+        this.ecr = new FakeEcr(this);
+        register(FakeEcr.TARGET_PREFIX, ecr);
         this.server = LoopbackServer.start("fake-aws", this::handle);
     }
 
-    /** Starts with {@link FakeCodeBuild} registered. */
+    /** Starts with {@link FakeCodeBuild} and {@link FakeEcr} registered. */
     public static FakeAws start() {
         return new FakeAws();
     }
@@ -78,6 +83,10 @@ public final class FakeAws implements AutoCloseable {
         return codeBuild;
     }
 
+    public FakeEcr ecr() {
+        return ecr;
+    }
+
     /** The clock services read "now" from; replace it to step past time windows such as idempotency tokens. */
     public Clock clock() {
         return clock;
@@ -90,6 +99,22 @@ public final class FakeAws implements AutoCloseable {
     /** The next call of {@code target} (e.g. {@code CodeBuild_20161006.StartBuild}) fails; repeated calls queue up. */
     public synchronized void failNext(String target, AwsError error) {
         nextFailures.computeIfAbsent(target, t -> new ArrayDeque<>()).add(error);
+    }
+
+    /**
+     * The {@code n}-th call of {@code target} from now fails ({@code n = 1} is the next one), once; the calls before
+     * it run normally. Lets a test stop a sequence of writes after each step in turn. Every request counts, including
+     * the SDK's own retries, so inject non-retryable errors (4xx other than throttling) to stop a step cleanly.
+     */
+    public synchronized void failOnCall(String target, int n, AwsError error) {
+        if (n < 1) {
+            throw new IllegalArgumentException("n counts from 1 (the next call): " + n);
+        }
+        int at = injectionPointsPassed.getOrDefault(target, 0) + n;
+        AwsError previous = scheduledFailures.computeIfAbsent(target, t -> new HashMap<>()).putIfAbsent(at, error);
+        if (previous != null) {
+            throw new IllegalStateException("call " + n + " of " + target + " is already set to fail with " + previous.type());
+        }
     }
 
     public synchronized List<AwsCall> calls() {
@@ -149,6 +174,12 @@ public final class FakeAws implements AutoCloseable {
     }
 
     private synchronized Optional<AwsError> takeInjectedFailure(String target) {
+        int call = injectionPointsPassed.merge(target, 1, Integer::sum);
+        Map<Integer, AwsError> scheduled = scheduledFailures.get(target);
+        AwsError onThisCall = scheduled == null ? null : scheduled.remove(call);
+        if (onThisCall != null) {
+            return Optional.of(onThisCall);
+        }
         Deque<AwsError> queue = nextFailures.get(target);
         return Optional.ofNullable(queue == null ? null : queue.poll());
     }

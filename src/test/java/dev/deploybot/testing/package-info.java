@@ -8,8 +8,9 @@
  *   <li>{@link dev.deploybot.testing.SlackRequests}: signed slash commands and button clicks sent to the app,
  *       as Slack sends them.</li>
  *   <li>{@link dev.deploybot.testing.FakeAws}: one endpoint for every AWS JSON 1.1 service; wire the SDK with
- *       {@code endpointOverride(fake.endpoint())} or the {@code aws.endpointUrl} system property. CodeBuild is
- *       built in ({@link dev.deploybot.testing.FakeCodeBuild}); other services plug in as
+ *       {@code endpointOverride(fake.endpoint())} or the {@code aws.endpointUrl} system property. CodeBuild
+ *       ({@link dev.deploybot.testing.FakeCodeBuild}) and ECR ({@link dev.deploybot.testing.FakeEcr}) are built
+ *       in; other services plug in as
  *       {@link dev.deploybot.testing.AwsJsonService}.</li>
  * </ul>
  */

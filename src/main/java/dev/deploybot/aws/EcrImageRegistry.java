@@ -1,0 +1,160 @@
+package dev.deploybot.aws;
+
+import dev.deploybot.core.ExternalFailure;
+import dev.deploybot.release.ImageDetails;
+import dev.deploybot.release.ImageRegistry;
+import dev.deploybot.release.Manifest;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.BatchGetImageResponse;
+import software.amazon.awssdk.services.ecr.model.Image;
+import software.amazon.awssdk.services.ecr.model.ImageAlreadyExistsException;
+import software.amazon.awssdk.services.ecr.model.ImageDetail;
+import software.amazon.awssdk.services.ecr.model.ImageFailure;
+import software.amazon.awssdk.services.ecr.model.ImageIdentifier;
+import software.amazon.awssdk.services.ecr.model.ImageNotFoundException;
+import software.amazon.awssdk.services.ecr.model.ImageTagMutability;
+import software.amazon.awssdk.services.ecr.model.Repository;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+@Singleton
+public class EcrImageRegistry implements ImageRegistry {
+    /**
+     * Every manifest type a release may carry. Leaving out the list and index types would make ECR withhold
+     * multi-arch images (or hand out a single-platform manifest whose digest is not the tag's).
+     */
+    static final List<String> ACCEPTED_MEDIA_TYPES = List.of(
+            "application/vnd.docker.distribution.manifest.v2+json",
+            "application/vnd.docker.distribution.manifest.list.v2+json",
+            "application/vnd.oci.image.manifest.v1+json",
+            "application/vnd.oci.image.index.v1+json");
+    /** Mutability and URI do not change during a release; a few minutes saves a call per question. */
+    static final Duration REPOSITORY_CACHE_TTL = Duration.ofMinutes(5);
+
+    private static final Set<String> RETRYABLE_IMAGE_FAILURES = Set.of("UpstreamTooManyRequests", "UpstreamUnavailable");
+
+    private record CachedRepository(Repository repository, Instant fetchedAt) {
+    }
+
+    private final EcrClient ecr;
+    private final Clock clock;
+    private final Map<String, CachedRepository> repositories = new ConcurrentHashMap<>();
+
+    @Inject
+    public EcrImageRegistry(EcrClient ecr) {
+        this(ecr, Clock.systemUTC());
+    }
+
+    EcrImageRegistry(EcrClient ecr, Clock clock) {
+        this.ecr = ecr;
+        this.clock = clock;
+    }
+
+    @Override
+    public Map<String, Manifest> manifests(String repository, List<String> tags) {
+        if (tags.isEmpty()) {
+            return Map.of(); // ECR refuses an empty imageIds
+        }
+        BatchGetImageResponse response;
+        try {
+            response = ecr.batchGetImage(r -> r.repositoryName(repository)
+                    .imageIds(tags.stream().distinct().map(tag -> ImageIdentifier.builder().imageTag(tag).build()).toList())
+                    .acceptedMediaTypes(ACCEPTED_MEDIA_TYPES));
+        } catch (SdkException e) {
+            throw AwsFailures.translate("ECR", e);
+        }
+        for (ImageFailure failure : response.failures()) {
+            if (!"ImageNotFound".equals(failure.failureCodeAsString())) {
+                throw new ExternalFailure("ECR", failure.failureCodeAsString(), failure.failureReason()
+                        + " (" + repository + ":" + failure.imageId().imageTag() + ")",
+                        RETRYABLE_IMAGE_FAILURES.contains(failure.failureCodeAsString()), null);
+            }
+        }
+        Map<String, Manifest> manifests = new LinkedHashMap<>();
+        for (Image image : response.images()) {
+            manifests.put(image.imageId().imageTag(), manifest(repository, image));
+        }
+        return manifests;
+    }
+
+    @Override
+    public Optional<ImageDetails> describe(String repository, String digest) {
+        try {
+            List<ImageDetail> details = ecr.describeImages(r -> r.repositoryName(repository)
+                    .imageIds(ImageIdentifier.builder().imageDigest(digest).build())).imageDetails();
+            return details.stream().findFirst()
+                    .map(detail -> new ImageDetails(detail.imageDigest(), detail.imageTags(), detail.imagePushedAt()));
+        } catch (ImageNotFoundException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw AwsFailures.translate("ECR", e);
+        }
+    }
+
+    /**
+     * Only a repository that says every tag is mutable counts as mutable: with exclusion filters some tags are
+     * immutable, and finding that out half-way through a release is worse than refusing it up front.
+     */
+    @Override
+    public boolean tagsAreImmutable(String repository) {
+        return describeRepository(repository).imageTagMutability() != ImageTagMutability.MUTABLE;
+    }
+
+    @Override
+    public String repositoryUri(String repository) {
+        return describeRepository(repository).repositoryUri();
+    }
+
+    @Override
+    public TagResult tag(String repository, String tag, Manifest manifest) {
+        try {
+            // The digest makes ECR refuse the write if anything on the way altered the manifest's bytes.
+            ecr.putImage(r -> r.repositoryName(repository).imageTag(tag)
+                    .imageManifest(manifest.body())
+                    .imageManifestMediaType(manifest.mediaType())
+                    .imageDigest(manifest.digest()));
+            return TagResult.MOVED;
+        } catch (ImageAlreadyExistsException e) {
+            return TagResult.ALREADY_THERE;
+        } catch (SdkException e) {
+            throw AwsFailures.translate("ECR", e);
+        }
+    }
+
+    private static Manifest manifest(String repository, Image image) {
+        if (image.imageManifestMediaType() == null) {
+            // Guessing the type could change what PutImage stores, so refuse rather than re-tag with a guess.
+            throw new ExternalFailure("ECR", "MissingManifestMediaType", "no media type for "
+                    + repository + ":" + image.imageId().imageTag(), false, null);
+        }
+        return new Manifest(image.imageId().imageDigest(), image.imageManifest(), image.imageManifestMediaType());
+    }
+
+    private Repository describeRepository(String repository) {
+        CachedRepository cached = repositories.get(repository);
+        Instant now = clock.instant();
+        if (cached != null && now.isBefore(cached.fetchedAt().plus(REPOSITORY_CACHE_TTL))) {
+            return cached.repository();
+        }
+        try {
+            Repository fresh = ecr.describeRepositories(r -> r.repositoryNames(repository)).repositories().stream()
+                    .findFirst().orElseThrow(() -> new ExternalFailure("ECR", "RepositoryNotFoundException",
+                            "no description of " + repository, false, null));
+            repositories.put(repository, new CachedRepository(fresh, now));
+            return fresh;
+        } catch (SdkException e) {
+            throw AwsFailures.translate("ECR", e);
+        }
+    }
+}
