@@ -7,10 +7,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -38,6 +44,8 @@ public final class FakeAws implements AutoCloseable {
     private final Map<String, AwsJsonService> services = new ConcurrentHashMap<>();
     private final LoopbackServer server;
     private final FakeCodeBuild codeBuild;
+    private final FakeEcs ecs;
+    private final FakeCodeDeploy codeDeploy;
     private volatile Clock clock = Clock.systemUTC();
 
     // Guarded by "this".
@@ -47,10 +55,14 @@ public final class FakeAws implements AutoCloseable {
     private FakeAws() {
         this.codeBuild = new FakeCodeBuild(this);
         register(FakeCodeBuild.TARGET_PREFIX, codeBuild);
+        this.ecs = new FakeEcs(this);
+        register(FakeEcs.TARGET_PREFIX, ecs);
+        this.codeDeploy = new FakeCodeDeploy(this, ecs);
+        register(FakeCodeDeploy.TARGET_PREFIX, codeDeploy);
         this.server = LoopbackServer.start("fake-aws", this::handle);
     }
 
-    /** Starts with {@link FakeCodeBuild} registered. */
+    /** Starts with {@link FakeCodeBuild}, {@link FakeEcs} and {@link FakeCodeDeploy} registered. */
     public static FakeAws start() {
         return new FakeAws();
     }
@@ -62,6 +74,18 @@ public final class FakeAws implements AutoCloseable {
     /** Credentials the SDK can sign with; the fake accepts any. */
     public static StaticCredentialsProvider credentials() {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret"));
+    }
+
+    /**
+     * Finishes an SDK client builder so the client talks to this fake: endpoint, region, any credentials
+     * and the JDK HTTP client production uses, e.g. {@code fake.client(EcsClient.builder())}.
+     */
+    public <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C client(B builder) {
+        return builder.endpointOverride(endpoint())
+                .region(Region.of(REGION))
+                .credentialsProvider(credentials())
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
     }
 
     @Override
@@ -76,6 +100,14 @@ public final class FakeAws implements AutoCloseable {
 
     public FakeCodeBuild codeBuild() {
         return codeBuild;
+    }
+
+    public FakeEcs ecs() {
+        return ecs;
+    }
+
+    public FakeCodeDeploy codeDeploy() {
+        return codeDeploy;
     }
 
     /** The clock services read "now" from; replace it to step past time windows such as idempotency tokens. */
@@ -98,6 +130,11 @@ public final class FakeAws implements AutoCloseable {
 
     public synchronized List<AwsCall> calls(String target) {
         return calls.stream().filter(c -> target.equals(c.target())).toList();
+    }
+
+    /** AWS JSON timestamps: epoch seconds with millisecond fraction, never in exponent notation. */
+    static BigDecimal timestamp(Instant instant) {
+        return BigDecimal.valueOf(instant.toEpochMilli()).movePointLeft(3);
     }
 
     // ---- HTTP ----
