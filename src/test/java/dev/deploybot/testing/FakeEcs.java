@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -118,7 +119,7 @@ public final class FakeEcs implements AwsJsonService {
         }
         String arn;
         try {
-            arn = register(taskDefinition.toRequest()).definition().get("taskDefinitionArn").asText();
+            arn = register(taskDefinition.toRequest(), true).definition().get("taskDefinitionArn").asText();
         } catch (AwsError e) {
             throw new IllegalArgumentException("ECS would reject this task definition: " + e.getMessage(), e);
         }
@@ -301,7 +302,7 @@ public final class FakeEcs implements AwsJsonService {
     }
 
     private JsonNode registerTaskDefinition(JsonNode request) throws AwsError {
-        Revision revision = register((ObjectNode) request);
+        Revision revision = register((ObjectNode) request, false);
         registrations.add(request.deepCopy());
         ObjectNode response = JSON.createObjectNode();
         response.set("taskDefinition", revision.definition().deepCopy());
@@ -346,7 +347,8 @@ public final class FakeEcs implements AwsJsonService {
 
     // ---- task definitions ----
 
-    private Revision register(ObjectNode request) throws AwsError {
+    /** @param systemTags whether {@code aws:} tags are allowed: only AWS itself (CloudFormation) sets them */
+    private Revision register(ObjectNode request, boolean systemTags) throws AwsError {
         Iterator<String> names = request.fieldNames();
         while (names.hasNext()) {
             String name = names.next();
@@ -397,7 +399,7 @@ public final class FakeEcs implements AwsJsonService {
         }
         definition.put("registeredAt", FakeAws.timestamp(now));
         definition.put("registeredBy", REGISTERED_BY);
-        ArrayNode tags = tags(request.path("tags"));
+        ArrayNode tags = tags(request.path("tags"), systemTags);
         Revision revision = new Revision(definition, tags);
         revisions.add(revision);
         return revision;
@@ -476,11 +478,16 @@ public final class FakeEcs implements AwsJsonService {
         }
     }
 
-    private static ArrayNode tags(JsonNode sent) throws AwsError {
+    private static ArrayNode tags(JsonNode sent, boolean systemTags) throws AwsError {
         ArrayNode tags = JSON.createArrayNode();
         for (JsonNode tag : sent) {
-            if (tag.path("key").asText("").isEmpty()) {
+            String key = tag.path("key").asText("");
+            if (key.isEmpty()) {
                 throw new AwsError("ClientException", "Tag keys must not be empty.");
+            }
+            if (!systemTags && key.toLowerCase(Locale.ROOT).startsWith("aws:")) {
+                throw new AwsError("InvalidParameterException", "Invalid tag key " + key
+                        + ": the aws: prefix is reserved for AWS use.");
             }
             tags.addObject().put("key", tag.get("key").asText()).put("value", tag.path("value").asText(""));
         }

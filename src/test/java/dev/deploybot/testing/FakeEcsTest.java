@@ -172,6 +172,14 @@ class FakeEcsTest {
     }
 
     @Test
+    void tagsWithTheReservedAwsPrefixCannotBeRegistered() {
+        assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family("api")
+                .containerDefinitions(ContainerDefinition.builder().name("app").image("api:new").build())
+                .tags(t -> t.key("aws:cloudformation:stack-name").value("api"))))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("aws:");
+    }
+
+    @Test
     void fargateNeedsAwsvpcAndTaskLevelCpu() {
         assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family("api").requiresCompatibilitiesWithStrings("FARGATE")
                 .networkMode(NetworkMode.BRIDGE).cpu("256").memory("512")
