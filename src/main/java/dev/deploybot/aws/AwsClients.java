@@ -6,6 +6,8 @@ import jakarta.inject.Singleton;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.codebuild.CodeBuildClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
  * The SDK clients, built with the default region and credential chains and no endpoint override:
@@ -25,5 +27,17 @@ public class AwsClients {
     @Bean(preDestroy = "close")
     EcrClient ecr() {
         return EcrClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    EcsClient ecs() {
+        return EcsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    CodeDeployClient codeDeploy() {
+        return CodeDeployClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
     }
 }

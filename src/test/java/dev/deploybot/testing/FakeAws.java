@@ -7,10 +7,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -39,6 +45,8 @@ public final class FakeAws implements AutoCloseable {
     private final LoopbackServer server;
     private final FakeCodeBuild codeBuild;
     private final FakeEcr ecr;
+    private final FakeEcs ecs;
+    private final FakeCodeDeploy codeDeploy;
     private volatile Clock clock = Clock.systemUTC();
 
     // Guarded by "this".
@@ -52,10 +60,14 @@ public final class FakeAws implements AutoCloseable {
         register(FakeCodeBuild.TARGET_PREFIX, codeBuild);
         this.ecr = new FakeEcr(this);
         register(FakeEcr.TARGET_PREFIX, ecr);
+        this.ecs = new FakeEcs(this);
+        register(FakeEcs.TARGET_PREFIX, ecs);
+        this.codeDeploy = new FakeCodeDeploy(this, ecs);
+        register(FakeCodeDeploy.TARGET_PREFIX, codeDeploy);
         this.server = LoopbackServer.start("fake-aws", this::handle);
     }
 
-    /** Starts with {@link FakeCodeBuild} and {@link FakeEcr} registered. */
+    /** Starts with {@link FakeCodeBuild}, {@link FakeEcr}, {@link FakeEcs} and {@link FakeCodeDeploy} registered. */
     public static FakeAws start() {
         return new FakeAws();
     }
@@ -67,6 +79,18 @@ public final class FakeAws implements AutoCloseable {
     /** Credentials the SDK can sign with; the fake accepts any. */
     public static StaticCredentialsProvider credentials() {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret"));
+    }
+
+    /**
+     * Finishes an SDK client builder so the client talks to this fake: endpoint, region, any credentials
+     * and the JDK HTTP client production uses, e.g. {@code fake.client(EcsClient.builder())}.
+     */
+    public <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C client(B builder) {
+        return builder.endpointOverride(endpoint())
+                .region(Region.of(REGION))
+                .credentialsProvider(credentials())
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
     }
 
     @Override
@@ -85,6 +109,14 @@ public final class FakeAws implements AutoCloseable {
 
     public FakeEcr ecr() {
         return ecr;
+    }
+
+    public FakeEcs ecs() {
+        return ecs;
+    }
+
+    public FakeCodeDeploy codeDeploy() {
+        return codeDeploy;
     }
 
     /** The clock services read "now" from; replace it to step past time windows such as idempotency tokens. */
@@ -123,6 +155,11 @@ public final class FakeAws implements AutoCloseable {
 
     public synchronized List<AwsCall> calls(String target) {
         return calls.stream().filter(c -> target.equals(c.target())).toList();
+    }
+
+    /** AWS JSON timestamps: epoch seconds with millisecond fraction, never in exponent notation. */
+    static BigDecimal timestamp(Instant instant) {
+        return BigDecimal.valueOf(instant.toEpochMilli()).movePointLeft(3);
     }
 
     // ---- HTTP ----

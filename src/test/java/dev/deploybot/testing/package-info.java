@@ -8,9 +8,10 @@
  *   <li>{@link dev.deploybot.testing.SlackRequests}: signed slash commands and button clicks sent to the app,
  *       as Slack sends them.</li>
  *   <li>{@link dev.deploybot.testing.FakeAws}: one endpoint for every AWS JSON 1.1 service; wire the SDK with
- *       {@code endpointOverride(fake.endpoint())} or the {@code aws.endpointUrl} system property. CodeBuild
- *       ({@link dev.deploybot.testing.FakeCodeBuild}) and ECR ({@link dev.deploybot.testing.FakeEcr}) are built
- *       in; other services plug in as
+ *       {@code endpointOverride(fake.endpoint())} (or {@code fake.client(XClient.builder())}) or the
+ *       {@code aws.endpointUrl} system property. CodeBuild, ECR, ECS and CodeDeploy are built in
+ *       ({@link dev.deploybot.testing.FakeCodeBuild}, {@link dev.deploybot.testing.FakeEcr},
+ *       {@link dev.deploybot.testing.FakeEcs}, {@link dev.deploybot.testing.FakeCodeDeploy}); other services plug in as
  *       {@link dev.deploybot.testing.AwsJsonService}.</li>
  * </ul>
  */

@@ -1,0 +1,101 @@
+package dev.deploybot.aws;
+
+import dev.deploybot.core.Environment;
+import dev.deploybot.core.ExternalFailure;
+import dev.deploybot.core.ImageRef;
+import dev.deploybot.deploy.DeploymentHandle;
+import dev.deploybot.deploy.DeploymentStatus;
+import dev.deploybot.deploy.DeploymentStatus.Phase;
+import dev.deploybot.deploy.ServiceDeployer;
+import jakarta.inject.Singleton;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.codebuild.CodeBuildClient;
+import software.amazon.awssdk.services.codebuild.model.BatchGetBuildsResponse;
+import software.amazon.awssdk.services.codebuild.model.Build;
+import software.amazon.awssdk.services.codebuild.model.BuildPhase;
+import software.amazon.awssdk.services.codebuild.model.EnvironmentVariable;
+import software.amazon.awssdk.services.codebuild.model.EnvironmentVariableType;
+import software.amazon.awssdk.services.codebuild.model.PhaseContext;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Release through a production CodeBuild project that does the deploying itself (e.g. CDK or Terraform): the
+ * pinned image goes in as environment variables; the build's outcome is the release's.
+ */
+@Singleton
+public class CodeBuildServiceDeployer implements ServiceDeployer {
+    private static final String SERVICE = "CodeBuild";
+    private static final Set<String> FAILED = Set.of("FAILED", "FAULT", "TIMED_OUT", "STOPPED");
+
+    private final CodeBuildClient codeBuild;
+
+    public CodeBuildServiceDeployer(CodeBuildClient codeBuild) {
+        this.codeBuild = codeBuild;
+    }
+
+    @Override
+    public Environment.Strategy strategy() {
+        return Environment.Strategy.CODEBUILD;
+    }
+
+    @Override
+    public DeploymentHandle start(Environment.DeploySettings settings, ImageRef image, String imageUri, String requestId) {
+        List<EnvironmentVariable> variables = List.of(
+                variable("IMAGE_URI", imageUri),
+                variable("IMAGE_DIGEST", image.digest()),
+                variable("IMAGE_REPOSITORY", image.repository()),
+                variable("RELEASE_ID", requestId));
+        try {
+            // No sourceVersion: the project deploys from its configured source; only the image changes.
+            Build build = codeBuild.startBuild(r -> r.projectName(settings.project())
+                    .environmentVariablesOverride(variables)
+                    .idempotencyToken("release-" + requestId)).build();
+            return new DeploymentHandle(build.id(), imageUri);
+        } catch (SdkException e) {
+            throw AwsFailures.translate(SERVICE, e);
+        }
+    }
+
+    @Override
+    public DeploymentStatus check(Environment.DeploySettings settings, DeploymentHandle handle) {
+        BatchGetBuildsResponse response;
+        try {
+            response = codeBuild.batchGetBuilds(r -> r.ids(handle.id()));
+        } catch (SdkException e) {
+            throw AwsFailures.translate(SERVICE, e);
+        }
+        if (response.builds().isEmpty()) {
+            throw new ExternalFailure(SERVICE, "BuildNotFound", "build " + handle.id() + " not found", false, null);
+        }
+        Build build = response.builds().get(0);
+        String status = build.buildStatusAsString();
+        String phase = build.currentPhase() == null ? "SUBMITTED" : build.currentPhase();
+        if ("SUCCEEDED".equals(status)) {
+            return new DeploymentStatus(Phase.SUCCEEDED, phase, null);
+        }
+        if (FAILED.contains(status)) {
+            return new DeploymentStatus(Phase.FAILED, phase, failure(build));
+        }
+        return new DeploymentStatus(Phase.IN_PROGRESS, phase, null);
+    }
+
+    private static String failure(Build build) {
+        Optional<BuildPhase> failed = build.phases().stream()
+                .filter(p -> p.phaseStatusAsString() != null && !"SUCCEEDED".equals(p.phaseStatusAsString()))
+                .findFirst();
+        if (failed.isEmpty()) {
+            return "build " + build.buildStatusAsString();
+        }
+        String message = failed.get().contexts().stream().map(PhaseContext::message)
+                .filter(m -> m != null && !m.isBlank()).findFirst()
+                .orElse(failed.get().phaseStatusAsString());
+        return "phase " + failed.get().phaseTypeAsString() + " failed: " + message;
+    }
+
+    private static EnvironmentVariable variable(String name, String value) {
+        return EnvironmentVariable.builder().name(name).value(value).type(EnvironmentVariableType.PLAINTEXT).build();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.deploybot.aws;
+
+import dev.deploybot.core.Environment;
+import dev.deploybot.core.ImageRef;
+import dev.deploybot.deploy.DeploymentHandle;
+import dev.deploybot.deploy.DeploymentStatus;
+import dev.deploybot.deploy.DeploymentStatus.Phase;
+import dev.deploybot.deploy.ServiceDeployer;
+import jakarta.inject.Singleton;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
+import software.amazon.awssdk.services.codedeploy.model.DeploymentInfo;
+import software.amazon.awssdk.services.codedeploy.model.DeploymentLimitExceededException;
+import software.amazon.awssdk.services.codedeploy.model.RevisionLocation;
+import software.amazon.awssdk.services.codedeploy.model.RevisionLocationType;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.Service;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Blue/green release through CodeDeploy: register the pinned revision, then hand CodeDeploy an AppSpec naming
+ * it. CreateDeployment has no idempotency token, so after a restart the group's active deployment of the same
+ * AppSpec is taken as ours instead of failing on the one-deployment-per-group limit.
+ */
+@Singleton
+public class CodeDeployServiceDeployer implements ServiceDeployer {
+    private static final String SERVICE = "CodeDeploy";
+    private static final List<String> ACTIVE_STATUSES = List.of("Created", "Queued", "InProgress", "Baking", "Ready");
+
+    private final CodeDeployClient codeDeploy;
+    private final EcsServices services;
+    private final PinnedTaskDefinition taskDefinitions;
+
+    public CodeDeployServiceDeployer(EcsClient ecs, CodeDeployClient codeDeploy) {
+        this.codeDeploy = codeDeploy;
+        this.services = new EcsServices(ecs);
+        this.taskDefinitions = new PinnedTaskDefinition(ecs);
+    }
+
+    @Override
+    public Environment.Strategy strategy() {
+        return Environment.Strategy.CODEDEPLOY;
+    }
+
+    @Override
+    public DeploymentHandle start(Environment.DeploySettings settings, ImageRef image, String imageUri, String requestId) {
+        Service service = services.describe(settings.cluster(), settings.service());
+        PinnedTaskDefinition.Source running = taskDefinitions.describe(service.taskDefinition(), settings.container());
+        String revision = taskDefinitions.revisionRunning(running, imageUri);
+        EcsAppSpec appSpec = new EcsAppSpec(revision, running.container(), settings.containerPort());
+        try {
+            String id = codeDeploy.createDeployment(r -> r.applicationName(settings.application())
+                    .deploymentGroupName(settings.deploymentGroup())
+                    .description("deploybot release " + requestId + ": " + imageUri)
+                    .revision(revision(appSpec))).deploymentId();
+            return new DeploymentHandle(id, revision);
+        } catch (DeploymentLimitExceededException e) {
+            return activeDeploymentOf(settings, appSpec).map(id -> new DeploymentHandle(id, revision))
+                    .orElseThrow(() -> AwsFailures.translate(SERVICE, e));
+        } catch (SdkException e) {
+            throw AwsFailures.translate(SERVICE, e);
+        }
+    }
+
+    @Override
+    public DeploymentStatus check(Environment.DeploySettings settings, DeploymentHandle handle) {
+        DeploymentInfo info = deployment(handle.id());
+        String status = info.statusAsString();
+        return switch (status) {
+            case "Succeeded" -> new DeploymentStatus(Phase.SUCCEEDED, status, null);
+            case "Failed", "Stopped" -> new DeploymentStatus(Phase.FAILED, status,
+                    info.errorInformation() != null && info.errorInformation().message() != null
+                            ? info.errorInformation().message()
+                            : "deployment " + handle.id() + " " + status.toLowerCase(Locale.ROOT));
+            default -> new DeploymentStatus(Phase.IN_PROGRESS, status, null);
+        };
+    }
+
+    private static RevisionLocation revision(EcsAppSpec appSpec) {
+        return RevisionLocation.builder().revisionType(RevisionLocationType.APP_SPEC_CONTENT)
+                .appSpecContent(c -> c.content(appSpec.content()).sha256(appSpec.sha256()))
+                .build();
+    }
+
+    private Optional<String> activeDeploymentOf(Environment.DeploySettings settings, EcsAppSpec appSpec) {
+        try {
+            List<String> active = codeDeploy.listDeployments(r -> r.applicationName(settings.application())
+                    .deploymentGroupName(settings.deploymentGroup())
+                    .includeOnlyStatusesWithStrings(ACTIVE_STATUSES)).deployments();
+            return active.stream().filter(id -> deploys(deployment(id), appSpec)).findFirst();
+        } catch (SdkException e) {
+            throw AwsFailures.translate(SERVICE, e);
+        }
+    }
+
+    private static boolean deploys(DeploymentInfo info, EcsAppSpec appSpec) {
+        RevisionLocation revision = info.revision();
+        if (revision == null || revision.appSpecContent() == null) {
+            return false;
+        }
+        return appSpec.sha256().equalsIgnoreCase(revision.appSpecContent().sha256())
+                || appSpec.content().equals(revision.appSpecContent().content());
+    }
+
+    private DeploymentInfo deployment(String id) {
+        try {
+            return codeDeploy.getDeployment(r -> r.deploymentId(id)).deploymentInfo();
+        } catch (SdkException e) {
+            throw AwsFailures.translate(SERVICE, e);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.deploybot.aws;
+
+import dev.deploybot.core.ExternalFailure;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
+import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
+import software.amazon.awssdk.services.ecs.model.Tag;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The task definition revision a release puts into service: the running one, copied field by field, with one
+ * container's image pinned to a digest. Shared by the rolling (ECS) and blue/green (CodeDeploy) deployers.
+ */
+final class PinnedTaskDefinition {
+    private static final String SERVICE = EcsServices.SERVICE;
+
+    private final EcsClient ecs;
+
+    PinnedTaskDefinition(EcsClient ecs) {
+        this.ecs = ecs;
+    }
+
+    /** A described revision, its tags, and the container a release replaces in it. */
+    record Source(TaskDefinition definition, List<Tag> tags, String container) {
+        String arn() {
+            return definition.taskDefinitionArn();
+        }
+
+        String image() {
+            return definition.containerDefinitions().stream().filter(c -> c.name().equals(container))
+                    .map(ContainerDefinition::image).findFirst().orElseThrow();
+        }
+
+        boolean runs(String imageUri) {
+            return imageUri.equals(image());
+        }
+    }
+
+    /** @param taskDefinition an ARN or {@code family[:revision]} */
+    Source describe(String taskDefinition, Optional<String> configuredContainer) {
+        DescribeTaskDefinitionResponse response;
+        try {
+            response = ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinition).include(TaskDefinitionField.TAGS));
+        } catch (SdkException e) {
+            throw AwsFailures.translate(SERVICE, e);
+        }
+        TaskDefinition definition = response.taskDefinition();
+        return new Source(definition, response.tags(), targetContainer(definition, configuredContainer));
+    }
+
+    private TaskDefinition describe(String taskDefinition) {
+        try {
+            return ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinition)).taskDefinition();
+        } catch (SdkException e) {
+            throw AwsFailures.translate(SERVICE, e);
+        }
+    }
+
+    /**
+     * A revision of the source's family that runs {@code imageUri}: the source itself if it does; the family's
+     * latest revision if an interrupted earlier attempt registered it already; otherwise a new copy.
+     */
+    String revisionRunning(Source source, String imageUri) {
+        if (source.runs(imageUri)) {
+            return source.arn();
+        }
+        TaskDefinition latest = describe(source.definition().family());
+        boolean registeredAlready = latest.containerDefinitions().stream()
+                .anyMatch(c -> c.name().equals(source.container()) && imageUri.equals(c.image()));
+        if (registeredAlready) {
+            return latest.taskDefinitionArn();
+        }
+        try {
+            return ecs.registerTaskDefinition(copyWithImage(source, imageUri)).taskDefinition().taskDefinitionArn();
+        } catch (SdkException e) {
+            throw AwsFailures.translate(SERVICE, e);
+        }
+    }
+
+    /**
+     * Every member RegisterTaskDefinition accepts, taken from the described revision. The read-only ones
+     * (ARN, revision, status, compatibilities, registeredAt…) have no place in the request, and tags with the
+     * reserved {@code aws:} prefix (CloudFormation's) cannot be registered, so both stay behind.
+     */
+    static RegisterTaskDefinitionRequest copyWithImage(Source source, String imageUri) {
+        TaskDefinition definition = source.definition();
+        List<ContainerDefinition> containers = definition.containerDefinitions().stream()
+                .map(c -> c.name().equals(source.container()) ? c.toBuilder().image(imageUri).build() : c)
+                .toList();
+        RegisterTaskDefinitionRequest.Builder request = RegisterTaskDefinitionRequest.builder()
+                .family(definition.family())
+                .containerDefinitions(containers)
+                .taskRoleArn(definition.taskRoleArn())
+                .executionRoleArn(definition.executionRoleArn())
+                .networkMode(definition.networkModeAsString())
+                .volumes(definition.volumes())
+                .placementConstraints(definition.placementConstraints())
+                .requiresCompatibilitiesWithStrings(definition.requiresCompatibilitiesAsStrings())
+                .cpu(definition.cpu())
+                .memory(definition.memory())
+                .pidMode(definition.pidModeAsString())
+                .ipcMode(definition.ipcModeAsString())
+                .proxyConfiguration(definition.proxyConfiguration())
+                .inferenceAccelerators(definition.inferenceAccelerators())
+                .ephemeralStorage(definition.ephemeralStorage())
+                .runtimePlatform(definition.runtimePlatform())
+                .enableFaultInjection(definition.enableFaultInjection());
+        List<Tag> tags = source.tags().stream()
+                .filter(tag -> !tag.key().toLowerCase(Locale.ROOT).startsWith("aws:"))
+                .toList();
+        if (!tags.isEmpty()) {
+            request.tags(tags);
+        }
+        return request.build();
+    }
+
+    private static String targetContainer(TaskDefinition definition, Optional<String> configured) {
+        List<String> names = definition.containerDefinitions().stream().map(ContainerDefinition::name).toList();
+        if (configured.isPresent()) {
+            if (!names.contains(configured.get())) {
+                throw new ExternalFailure(SERVICE, "ContainerNotFound", "task definition " + definition.taskDefinitionArn()
+                        + " has no container " + configured.get() + "; it has " + names, false, null);
+            }
+            return configured.get();
+        }
+        if (names.size() != 1) {
+            throw new ExternalFailure(SERVICE, "ContainerNotConfigured", "task definition "
+                    + definition.taskDefinitionArn() + " has containers " + names
+                    + "; configure which one the release replaces", false, null);
+        }
+        return names.get(0);
+    }
+}
