@@ -11,6 +11,7 @@ CREATE TABLE release_requests (
     candidate_tags   VARCHAR(2000),
     pushed_at        TIMESTAMP WITH TIME ZONE,
     previous_digest  VARCHAR(71),
+    compare_url      VARCHAR(2000),
     state            VARCHAR(16)  NOT NULL,
     pending_for      VARCHAR(64)  UNIQUE,
     running_for      VARCHAR(64)  UNIQUE,

@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.ecr.model.Repository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,26 +67,52 @@ public class EcrImageRegistry implements ImageRegistry {
         if (tags.isEmpty()) {
             return Map.of(); // ECR refuses an empty imageIds
         }
+        return byTag(repository, batchGet(repository, tagIds(tags)));
+    }
+
+    @Override
+    public Snapshot snapshot(String repository, String pinnedDigest, List<String> tags) {
+        List<ImageIdentifier> ids = new ArrayList<>(tagIds(tags));
+        ids.add(ImageIdentifier.builder().imageDigest(pinnedDigest).build());
+        List<Image> images = batchGet(repository, ids);
+        Optional<Manifest> pinned = images.stream()
+                .filter(image -> image.imageId().imageTag() == null && pinnedDigest.equals(image.imageId().imageDigest()))
+                .findFirst()
+                .map(image -> manifest(repository, image));
+        return new Snapshot(pinned, byTag(repository, images));
+    }
+
+    private static List<ImageIdentifier> tagIds(List<String> tags) {
+        return tags.stream().distinct().map(tag -> ImageIdentifier.builder().imageTag(tag).build()).toList();
+    }
+
+    private Map<String, Manifest> byTag(String repository, List<Image> images) {
+        Map<String, Manifest> manifests = new LinkedHashMap<>();
+        for (Image image : images) {
+            if (image.imageId().imageTag() != null) {
+                manifests.put(image.imageId().imageTag(), manifest(repository, image));
+            }
+        }
+        return manifests;
+    }
+
+    private List<Image> batchGet(String repository, List<ImageIdentifier> ids) {
         BatchGetImageResponse response;
         try {
-            response = ecr.batchGetImage(r -> r.repositoryName(repository)
-                    .imageIds(tags.stream().distinct().map(tag -> ImageIdentifier.builder().imageTag(tag).build()).toList())
+            response = ecr.batchGetImage(r -> r.repositoryName(repository).imageIds(ids)
                     .acceptedMediaTypes(ACCEPTED_MEDIA_TYPES));
         } catch (SdkException e) {
             throw AwsFailures.translate("ECR", e);
         }
         for (ImageFailure failure : response.failures()) {
             if (!"ImageNotFound".equals(failure.failureCodeAsString())) {
+                String id = failure.imageId().imageTag() != null ? failure.imageId().imageTag() : failure.imageId().imageDigest();
                 throw new ExternalFailure("ECR", failure.failureCodeAsString(), failure.failureReason()
-                        + " (" + repository + ":" + failure.imageId().imageTag() + ")",
+                        + " (" + repository + ":" + id + ")",
                         RETRYABLE_IMAGE_FAILURES.contains(failure.failureCodeAsString()), null);
             }
         }
-        Map<String, Manifest> manifests = new LinkedHashMap<>();
-        for (Image image : response.images()) {
-            manifests.put(image.imageId().imageTag(), manifest(repository, image));
-        }
-        return manifests;
+        return response.images();
     }
 
     @Override

@@ -13,6 +13,10 @@ final class ConfigurationProblems {
         problems.add(key + ": " + problem);
     }
 
+    int count() {
+        return problems.size();
+    }
+
     void throwIfAny() {
         if (!problems.isEmpty()) {
             throw new ConfigurationException("deploybot cannot start, the configuration has "

@@ -6,10 +6,14 @@ import dev.deploybot.core.Environments;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /** Turns the operator's YAML into validated {@link Environments}, refusing to start on any mistake. */
 @Factory
@@ -17,6 +21,10 @@ public class EnvironmentCatalog {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}");
     private static final Pattern CHANNEL = Pattern.compile("[CG][A-Z0-9]{2,20}");
     private static final Pattern PROJECT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{1,254}");
+    private static final Pattern REPOSITORY = Pattern.compile("[a-z0-9]+(?:[._/-][a-z0-9]+)*");
+    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+    private static final Pattern APPROVER = Pattern.compile("[UWS][A-Z0-9]{2,20}");
+    private static final Pattern AWS_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:/-]{0,1599}");
 
     @Context
     Environments environments(List<EnvironmentProperties> configured) {
@@ -26,45 +34,132 @@ public class EnvironmentCatalog {
         }
         List<Environment> environments = new ArrayList<>();
         for (EnvironmentProperties properties : configured) {
-            toEnvironment(properties, problems).ifPresent(environments::add);
+            String key = "deploybot.environments." + properties.getName();
+            int known = problems.count();
+            if (!NAME.matcher(properties.getName()).matches()) {
+                problems.add(key, "environment names are lower-case letters, digits and '-', starting with a letter");
+            }
+            if (properties.getChannel() == null || !CHANNEL.matcher(properties.getChannel()).matches()) {
+                problems.add(key + ".channel", "required: the Slack channel ID (like C0123ABCD) where messages go, not its name");
+            }
+            properties.getChannels().stream().filter(channel -> !CHANNEL.matcher(channel).matches()).forEach(channel ->
+                    problems.add(key + ".channels", "'" + channel + "' is not a Slack channel ID (like C0123ABCD)"));
+            Optional<Environment.BuildSettings> build = build(key + ".build", properties.getBuild(), problems);
+            Optional<Environment.ReleaseSettings> release = release(key + ".release", properties.getRelease(), problems);
+            Optional<Environment.DeploySettings> deploy = deploy(key + ".deploy", properties.getDeploy(), problems);
+            if (release.isPresent() && deploy.isEmpty()) {
+                problems.add(key + ".deploy", "required with release: how the released image is put into service");
+            }
+            if (problems.count() == known) {
+                environments.add(new Environment(properties.getName(), properties.getChannel(), properties.getChannels(),
+                        build, release, deploy));
+            }
         }
         problems.throwIfAny();
         return new Environments(environments);
     }
 
-    private static Optional<Environment> toEnvironment(EnvironmentProperties properties, ConfigurationProblems problems) {
-        String key = "deploybot.environments." + properties.getName();
-        boolean valid = true;
-        if (!NAME.matcher(properties.getName()).matches()) {
-            problems.add(key, "environment names are lower-case letters, digits and '-', starting with a letter");
-            valid = false;
-        }
-        if (properties.getChannel() == null || !CHANNEL.matcher(properties.getChannel()).matches()) {
-            problems.add(key + ".channel", "required: the Slack channel ID (like C0123ABCD) where messages go, not its name");
-            valid = false;
-        }
-        for (String channel : properties.getChannels()) {
-            if (!CHANNEL.matcher(channel).matches()) {
-                problems.add(key + ".channels", "'" + channel + "' is not a Slack channel ID (like C0123ABCD)");
-                valid = false;
-            }
-        }
-        Optional<Environment.BuildSettings> build = Optional.empty();
-        EnvironmentProperties.BuildProperties buildProperties = properties.getBuild();
-        if (buildProperties != null) {
-            if (buildProperties.getProject() == null || !PROJECT.matcher(buildProperties.getProject()).matches()) {
-                problems.add(key + ".build.project", "required when build is set: the CodeBuild project name");
-                valid = false;
-            } else if (GitRef.problemWith(buildProperties.getDefaultRef()).isPresent()) {
-                problems.add(key + ".build.default-ref", "'" + buildProperties.getDefaultRef() + "' is not a valid git ref");
-                valid = false;
-            } else {
-                build = Optional.of(new Environment.BuildSettings(buildProperties.getProject(), buildProperties.getDefaultRef()));
-            }
-        }
-        if (!valid) {
+    private static Optional<Environment.BuildSettings> build(String key, EnvironmentProperties.BuildProperties build,
+                                                             ConfigurationProblems problems) {
+        if (build == null) {
             return Optional.empty();
         }
-        return Optional.of(new Environment(properties.getName(), properties.getChannel(), properties.getChannels(), build));
+        int known = problems.count();
+        if (build.getProject() == null || !PROJECT.matcher(build.getProject()).matches()) {
+            problems.add(key + ".project", "required when build is set: the CodeBuild project name");
+        }
+        if (GitRef.problemWith(build.getDefaultRef()).isPresent()) {
+            problems.add(key + ".default-ref", "'" + build.getDefaultRef() + "' is not a valid git ref");
+        }
+        return problems.count() > known ? Optional.empty()
+                : Optional.of(new Environment.BuildSettings(build.getProject(), build.getDefaultRef()));
+    }
+
+    private static Optional<Environment.ReleaseSettings> release(String key, EnvironmentProperties.ReleaseProperties release,
+                                                                 ConfigurationProblems problems) {
+        if (release == null) {
+            return Optional.empty();
+        }
+        int known = problems.count();
+        if (release.getRepository() == null || !REPOSITORY.matcher(release.getRepository()).matches()) {
+            problems.add(key + ".repository", "required: the ECR repository name (like team/app), not its URI");
+        }
+        if (release.getSourceTag() == null || !TAG.matcher(release.getSourceTag()).matches()) {
+            problems.add(key + ".source-tag", "must be an image tag (default latest)");
+        }
+        if (release.getTags().isEmpty()) {
+            problems.add(key + ".tags", "needs at least one tag, newest generation first (default [release, release-1gen, release-2gen])");
+        }
+        release.getTags().stream().filter(tag -> !TAG.matcher(tag).matches()).forEach(tag ->
+                problems.add(key + ".tags", "'" + tag + "' is not a valid image tag"));
+        if (new HashSet<>(release.getTags()).size() != release.getTags().size() || release.getTags().contains(release.getSourceTag())) {
+            problems.add(key + ".tags", "must be distinct and must not include the source tag");
+        }
+        if (release.getApprovers().isEmpty()) {
+            problems.add(key + ".approvers", "required: Slack user IDs (U…) or user group IDs (S…) who may approve");
+        }
+        release.getApprovers().stream().filter(approver -> !APPROVER.matcher(approver).matches()).forEach(approver ->
+                problems.add(key + ".approvers", "'" + approver + "' is not a Slack user ID (U…/W…) or user group ID (S…)"));
+        if (release.getRequiredApprovals() < 1) {
+            problems.add(key + ".required-approvals", "must be at least 1");
+        }
+        if (release.getExpiresAfter() == null || release.getExpiresAfter().compareTo(Duration.ofMinutes(1)) < 0) {
+            problems.add(key + ".expires-after", "must be at least 1m");
+        }
+        if (release.getCompareUrl() != null && !release.getCompareUrl().startsWith("https://")) {
+            problems.add(key + ".compare-url", "must be an https URL with {from} and {to}");
+        }
+        try {
+            Pattern.compile(release.getCommitTagPattern());
+        } catch (PatternSyntaxException | NullPointerException e) {
+            problems.add(key + ".commit-tag-pattern", "is not a regular expression");
+        }
+        return problems.count() > known ? Optional.empty() : Optional.of(new Environment.ReleaseSettings(
+                release.getRepository(), release.getSourceTag(), release.getTags(), release.getApprovers(),
+                release.getRequiredApprovals(), release.isAllowSelfApproval(), release.getExpiresAfter(),
+                Optional.ofNullable(release.getCompareUrl()), release.getCommitTagPattern()));
+    }
+
+    private static Optional<Environment.DeploySettings> deploy(String key, EnvironmentProperties.DeployProperties deploy,
+                                                               ConfigurationProblems problems) {
+        if (deploy == null) {
+            return Optional.empty();
+        }
+        int known = problems.count();
+        Environment.Strategy strategy;
+        try {
+            strategy = Environment.Strategy.valueOf(String.valueOf(deploy.getStrategy()).toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            problems.add(key + ".strategy", "must be ecs, codedeploy or codebuild");
+            return Optional.empty();
+        }
+        if (strategy != Environment.Strategy.CODEBUILD) {
+            require(key + ".cluster", deploy.getCluster(), "the ECS cluster name", problems);
+            require(key + ".service", deploy.getService(), "the ECS service name", problems);
+        }
+        if (strategy == Environment.Strategy.CODEDEPLOY) {
+            require(key + ".application", deploy.getApplication(), "the CodeDeploy application", problems);
+            require(key + ".deployment-group", deploy.getDeploymentGroup(), "the CodeDeploy deployment group", problems);
+            require(key + ".container", deploy.getContainer(), "the container the load balancer routes to", problems);
+            if (deploy.getContainerPort() < 1 || deploy.getContainerPort() > 65535) {
+                problems.add(key + ".container-port", "required for codedeploy: the container port the load balancer routes to");
+            }
+        }
+        if (strategy == Environment.Strategy.CODEBUILD && (deploy.getProject() == null || !PROJECT.matcher(deploy.getProject()).matches())) {
+            problems.add(key + ".project", "required for codebuild: the production CodeBuild project that deploys");
+        }
+        if (deploy.getTimeout() == null || deploy.getTimeout().isNegative() || deploy.getTimeout().isZero()) {
+            problems.add(key + ".timeout", "must be a positive duration like 30m");
+        }
+        return problems.count() > known ? Optional.empty() : Optional.of(new Environment.DeploySettings(strategy,
+                deploy.getCluster(), deploy.getService(), Optional.ofNullable(deploy.getContainer()),
+                deploy.getContainerPort(), deploy.getApplication(), deploy.getDeploymentGroup(), deploy.getProject(),
+                deploy.getTimeout()));
+    }
+
+    private static void require(String key, String value, String what, ConfigurationProblems problems) {
+        if (value == null || !AWS_NAME.matcher(value).matches()) {
+            problems.add(key, "required for this strategy: " + what);
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.EachProperty;
 import io.micronaut.context.annotation.Parameter;
 
+import java.time.Duration;
 import java.util.List;
 
 /** One entry under {@code deploybot.environments}, as the operator wrote it. Checked by {@link EnvironmentCatalog}. */
@@ -13,6 +14,8 @@ public class EnvironmentProperties {
     private String channel;
     private List<String> channels = List.of();
     private BuildProperties build;
+    private ReleaseProperties release;
+    private DeployProperties deploy;
 
     public EnvironmentProperties(@Parameter String name) {
         this.name = name;
@@ -46,6 +49,22 @@ public class EnvironmentProperties {
         this.build = build;
     }
 
+    public ReleaseProperties getRelease() {
+        return release;
+    }
+
+    public void setRelease(ReleaseProperties release) {
+        this.release = release;
+    }
+
+    public DeployProperties getDeploy() {
+        return deploy;
+    }
+
+    public void setDeploy(DeployProperties deploy) {
+        this.deploy = deploy;
+    }
+
     @ConfigurationProperties("build")
     public static class BuildProperties {
         private String project;
@@ -65,6 +84,176 @@ public class EnvironmentProperties {
 
         public void setDefaultRef(String defaultRef) {
             this.defaultRef = defaultRef;
+        }
+    }
+
+    @ConfigurationProperties("release")
+    public static class ReleaseProperties {
+        private String repository;
+        private String sourceTag = "latest";
+        private List<String> tags = List.of("release", "release-1gen", "release-2gen");
+        private List<String> approvers = List.of();
+        private int requiredApprovals = 1;
+        private boolean allowSelfApproval;
+        private Duration expiresAfter = Duration.ofMinutes(30);
+        private String compareUrl;
+        private String commitTagPattern = "^(git-)?[0-9a-f]{7,40}$";
+
+        public String getRepository() {
+            return repository;
+        }
+
+        public void setRepository(String repository) {
+            this.repository = repository;
+        }
+
+        public String getSourceTag() {
+            return sourceTag;
+        }
+
+        public void setSourceTag(String sourceTag) {
+            this.sourceTag = sourceTag;
+        }
+
+        public List<String> getTags() {
+            return tags;
+        }
+
+        public void setTags(List<String> tags) {
+            this.tags = tags == null ? List.of() : tags;
+        }
+
+        public List<String> getApprovers() {
+            return approvers;
+        }
+
+        public void setApprovers(List<String> approvers) {
+            this.approvers = approvers == null ? List.of() : approvers;
+        }
+
+        public int getRequiredApprovals() {
+            return requiredApprovals;
+        }
+
+        public void setRequiredApprovals(int requiredApprovals) {
+            this.requiredApprovals = requiredApprovals;
+        }
+
+        public boolean isAllowSelfApproval() {
+            return allowSelfApproval;
+        }
+
+        public void setAllowSelfApproval(boolean allowSelfApproval) {
+            this.allowSelfApproval = allowSelfApproval;
+        }
+
+        public Duration getExpiresAfter() {
+            return expiresAfter;
+        }
+
+        public void setExpiresAfter(Duration expiresAfter) {
+            this.expiresAfter = expiresAfter;
+        }
+
+        public String getCompareUrl() {
+            return compareUrl;
+        }
+
+        public void setCompareUrl(String compareUrl) {
+            this.compareUrl = compareUrl;
+        }
+
+        public String getCommitTagPattern() {
+            return commitTagPattern;
+        }
+
+        public void setCommitTagPattern(String commitTagPattern) {
+            this.commitTagPattern = commitTagPattern;
+        }
+    }
+
+    @ConfigurationProperties("deploy")
+    public static class DeployProperties {
+        private String strategy = "ecs";
+        private String cluster;
+        private String service;
+        private String container;
+        private int containerPort;
+        private String application;
+        private String deploymentGroup;
+        private String project;
+        private Duration timeout = Duration.ofMinutes(30);
+
+        public String getStrategy() {
+            return strategy;
+        }
+
+        public void setStrategy(String strategy) {
+            this.strategy = strategy;
+        }
+
+        public String getCluster() {
+            return cluster;
+        }
+
+        public void setCluster(String cluster) {
+            this.cluster = cluster;
+        }
+
+        public String getService() {
+            return service;
+        }
+
+        public void setService(String service) {
+            this.service = service;
+        }
+
+        public String getContainer() {
+            return container;
+        }
+
+        public void setContainer(String container) {
+            this.container = container;
+        }
+
+        public int getContainerPort() {
+            return containerPort;
+        }
+
+        public void setContainerPort(int containerPort) {
+            this.containerPort = containerPort;
+        }
+
+        public String getApplication() {
+            return application;
+        }
+
+        public void setApplication(String application) {
+            this.application = application;
+        }
+
+        public String getDeploymentGroup() {
+            return deploymentGroup;
+        }
+
+        public void setDeploymentGroup(String deploymentGroup) {
+            this.deploymentGroup = deploymentGroup;
+        }
+
+        public String getProject() {
+            return project;
+        }
+
+        public void setProject(String project) {
+            this.project = project;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
         }
     }
 }

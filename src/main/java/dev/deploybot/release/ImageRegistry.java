@@ -12,6 +12,18 @@ public interface ImageRegistry {
     /** The manifests the tags point to now, fetched in one request; tags that do not exist are absent. */
     Map<String, Manifest> manifests(String repository, List<String> tags);
 
+    /**
+     * In one request, the manifest of the pinned image and of each tag: one consistent look at the
+     * registry to plan a promotion from. Tags that do not exist are absent.
+     */
+    Snapshot snapshot(String repository, String pinnedDigest, List<String> tags);
+
+    record Snapshot(Optional<Manifest> pinned, Map<String, Manifest> tags) {
+        public Snapshot {
+            tags = Map.copyOf(tags);
+        }
+    }
+
     /** Tags and push time of an image, empty when the digest is not in the repository. */
     Optional<ImageDetails> describe(String repository, String digest);
 

@@ -11,10 +11,11 @@ import java.util.Optional;
  * A request to release one pinned image to an environment, and everything that happened to it.
  *
  * @param previousDigest what the release tag named when the request was made; null on a first release
+ * @param compareUrl     link to the code changes between the two, when the environment has a template
  * @param deploymentId   set once the deployment was started, so a restart follows it instead of starting another
  */
 public record ReleaseRequest(String id, String environment, String requester, String note, ImageRef candidate,
-                             List<String> candidateTags, Instant pushedAt, String previousDigest, ReleaseState state,
+                             List<String> candidateTags, Instant pushedAt, String previousDigest, String compareUrl, ReleaseState state,
                              String channel, String messageTs, Instant requestedAt, Instant expiresAt,
                              List<Approval> approvals, String decidedBy, Instant decidedAt, String deploymentId,
                              String deployedRevision, Instant finishedAt, String failure) {
@@ -32,9 +33,10 @@ public record ReleaseRequest(String id, String environment, String requester, St
 
     /** A new pending request. */
     public static ReleaseRequest pending(String id, String environment, String requester, String note, ImageRef candidate,
-                                         ImageDetails details, String previousDigest, Instant now, Instant expiresAt) {
+                                         ImageDetails details, String previousDigest, String compareUrl, Instant now,
+                                         Instant expiresAt) {
         return new ReleaseRequest(id, environment, requester, note, candidate, details.tags(), details.pushedAt(),
-                previousDigest, ReleaseState.PENDING, null, null, now, expiresAt, List.of(), null, null, null, null,
+                previousDigest, compareUrl, ReleaseState.PENDING, null, null, now, expiresAt, List.of(), null, null, null, null,
                 null, null);
     }
 

@@ -33,7 +33,8 @@ class BuildCommand implements EnvironmentCommand {
 
     @Override
     public boolean handles(Environment environment) {
-        return environment.build().isPresent();
+        // An environment with a release gate is released, not built, from /deploy <name>.
+        return environment.build().isPresent() && environment.release().isEmpty();
     }
 
     @Override

@@ -48,6 +48,7 @@ public final class MessageViews {
         return """
                 *deploybot* — build and ship from Slack.
                 • `/deploy <environment> [ref]` — start the environment's build for a branch, tag or commit (default: its configured ref)
+                • `/deploy <environment> [note]` — for environments with a release gate: ask for an approved release of the latest image
                 • `/deploy help` — this message
                 Environments: %s""".formatted(names.isEmpty() ? "none configured" : names);
     }

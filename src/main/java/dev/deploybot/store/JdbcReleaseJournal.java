@@ -29,11 +29,11 @@ public class JdbcReleaseJournal implements ReleaseJournal {
         try {
             sql.update("""
                     INSERT INTO release_requests (id, environment, requester, note, repository, candidate_digest,
-                        candidate_tags, pushed_at, previous_digest, state, pending_for, requested_at, expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                        candidate_tags, pushed_at, previous_digest, compare_url, state, pending_for, requested_at, expires_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     request.id(), request.environment(), request.requester(), request.note(),
                     request.candidate().repository(), request.candidate().digest(),
-                    String.join(",", request.candidateTags()), request.pushedAt(), request.previousDigest(),
+                    String.join(",", request.candidateTags()), request.pushedAt(), request.previousDigest(), request.compareUrl(),
                     ReleaseState.PENDING.name(), request.environment(), request.requestedAt(), request.expiresAt());
             return true;
         } catch (StoreFailure failure) {
@@ -185,7 +185,7 @@ public class JdbcReleaseJournal implements ReleaseJournal {
                 "SELECT approver, approved_at FROM release_approvals WHERE request_id = ? ORDER BY approved_at, approver",
                 row -> new ReleaseRequest.Approval(row.getString("approver"), Sql.instant(row, "approved_at")), r.id());
         return new ReleaseRequest(r.id(), r.environment(), r.requester(), r.note(), r.candidate(), r.candidateTags(),
-                r.pushedAt(), r.previousDigest(), r.state(), r.channel(), r.messageTs(), r.requestedAt(), r.expiresAt(),
+                r.pushedAt(), r.previousDigest(), r.compareUrl(), r.state(), r.channel(), r.messageTs(), r.requestedAt(), r.expiresAt(),
                 approvals, r.decidedBy(), r.decidedAt(), r.deploymentId(), r.deployedRevision(), r.finishedAt(), r.failure());
     }
 
@@ -196,7 +196,7 @@ public class JdbcReleaseJournal implements ReleaseJournal {
         return new ReleaseRequest(id, row.getString("environment"), row.getString("requester"), row.getString("note"),
                 new ImageRef(row.getString("repository"), row.getString("candidate_digest")),
                 tags == null || tags.isEmpty() ? List.of() : Arrays.asList(tags.split(",")),
-                Sql.instant(row, "pushed_at"), row.getString("previous_digest"),
+                Sql.instant(row, "pushed_at"), row.getString("previous_digest"), row.getString("compare_url"),
                 ReleaseState.valueOf(row.getString("state")), row.getString("channel"), row.getString("message_ts"),
                 Sql.instant(row, "requested_at"), Sql.instant(row, "expires_at"), approvals,
                 row.getString("decided_by"), Sql.instant(row, "decided_at"), row.getString("deployment_id"),

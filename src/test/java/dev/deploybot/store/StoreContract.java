@@ -164,7 +164,7 @@ abstract class StoreContract {
     static ReleaseRequest request(String id, String environment) {
         return ReleaseRequest.pending(id, environment, "U1", "note", new ImageRef("app", DIGEST_A),
                 new ImageDetails(DIGEST_A, List.of("latest", "git-3f2a9c1"), NOW.minusSeconds(600)), DIGEST_B,
-                NOW, NOW.plusSeconds(1800));
+                "https://github.com/org/app/compare/abc...def", NOW, NOW.plusSeconds(1800));
     }
 
     private static <T> List<T> runTogether(List<Callable<T>> tasks) throws Exception {

@@ -1,0 +1,49 @@
+package dev.deploybot.pipeline;
+
+import dev.deploybot.config.WorkExecutor;
+import dev.deploybot.release.ExpireRequests;
+import dev.deploybot.release.ReleaseJournal;
+import dev.deploybot.release.ReleaseRequest;
+import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Runs on every replica: expires undecided requests and resumes releases that nobody is working on
+ * (after a crash, a restart, or a temporary AWS failure). Leases keep replicas from doubling up.
+ */
+@Singleton
+public class ReleaseHousekeeping {
+    private static final Logger LOG = LoggerFactory.getLogger(ReleaseHousekeeping.class);
+    private final ExpireRequests expire;
+    private final ReleaseJournal journal;
+    private final ShipRelease ship;
+    private final ExecutorService work;
+
+    public ReleaseHousekeeping(ExpireRequests expire, ReleaseJournal journal, ShipRelease ship,
+                               @Named(WorkExecutor.NAME) ExecutorService work) {
+        this.expire = expire;
+        this.journal = journal;
+        this.ship = ship;
+        this.work = work;
+    }
+
+    @Scheduled(fixedDelay = "${deploybot.release.housekeeping-interval:15s}", initialDelay = "${deploybot.release.housekeeping-delay:5s}")
+    public void run() {
+        try {
+            expire.expire();
+            for (ReleaseRequest request : journal.running()) {
+                work.execute(() -> ship.ship(request.id()));
+            }
+        } catch (RejectedExecutionException busy) {
+            LOG.info("work queue full; resuming releases on the next round");
+        } catch (RuntimeException e) {
+            LOG.error("release housekeeping failed; trying again on the next round", e);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.deploybot.release;
+
+import dev.deploybot.core.Actor;
+import dev.deploybot.core.AuditEntry;
+import dev.deploybot.core.AuditTrail;
+import dev.deploybot.core.Environment;
+import dev.deploybot.core.ImageRef;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * {@code /deploy prd}: pins the image the source tag names now to its digest and asks for approval.
+ * Pinning is the point: whatever is pushed to the source tag afterwards, approvers approve this image.
+ */
+@Singleton
+public class RequestRelease {
+    private final ImageRegistry registry;
+    private final ReleaseJournal journal;
+    private final ReleaseAnnouncer announcer;
+    private final AuditTrail audit;
+    private final Clock clock;
+
+    public RequestRelease(ImageRegistry registry, ReleaseJournal journal, ReleaseAnnouncer announcer, AuditTrail audit,
+                          Clock clock) {
+        this.registry = registry;
+        this.journal = journal;
+        this.announcer = announcer;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    public sealed interface Outcome permits Requested, Refused {
+    }
+
+    public record Requested(ReleaseRequest request) implements Outcome {
+    }
+
+    /** @param existing the request that stands in the way, when there is one */
+    public record Refused(String reason, Optional<ReleaseRequest> existing) implements Outcome {
+    }
+
+    public Outcome request(Environment environment, Actor requester, String note) {
+        Environment.ReleaseSettings settings = environment.release()
+                .orElseThrow(() -> new IllegalArgumentException(environment.name() + " has no release settings"));
+        Optional<ReleaseRequest> pending = journal.pendingFor(environment.name());
+        if (pending.isPresent()) {
+            return refuse(environment, requester, "A release request for " + environment.name() + " is already waiting for approval.", pending);
+        }
+        Map<String, Manifest> tags = registry.manifests(settings.repository(), List.of(settings.sourceTag(), settings.releaseTag()));
+        Manifest candidate = tags.get(settings.sourceTag());
+        if (candidate == null) {
+            return refuse(environment, requester, "There is no image tagged `" + settings.sourceTag() + "` in `"
+                    + settings.repository() + "`; build one first.", Optional.empty());
+        }
+        Manifest current = tags.get(settings.releaseTag());
+        if (current != null && current.digest().equals(candidate.digest())) {
+            return refuse(environment, requester, "Nothing to release: `" + settings.sourceTag() + "` and `"
+                    + settings.releaseTag() + "` are the same image (" + new ImageRef(settings.repository(), candidate.digest()).shortDigest() + ").",
+                    Optional.empty());
+        }
+        if (registry.tagsAreImmutable(settings.repository())) {
+            return refuse(environment, requester, "The repository `" + settings.repository() + "` has immutable tags, so `"
+                    + settings.releaseTag() + "` cannot move. Set its tag mutability to MUTABLE (or exclude the release tags from immutability) and try again.",
+                    Optional.empty());
+        }
+        Instant now = clock.instant();
+        ImageDetails details = registry.describe(settings.repository(), candidate.digest())
+                .orElse(new ImageDetails(candidate.digest(), List.of(settings.sourceTag()), null));
+        String compareUrl = compareUrl(settings, details, current).orElse(null);
+        ReleaseRequest request = ReleaseRequest.pending(UUID.randomUUID().toString(), environment.name(),
+                requester.userId(), note == null || note.isBlank() ? null : note.strip(),
+                new ImageRef(settings.repository(), candidate.digest()), details,
+                current == null ? null : current.digest(), compareUrl, now, now.plus(settings.expiresAfter()));
+        if (!journal.open(request)) {
+            return refuse(environment, requester, "A release request for " + environment.name() + " is already waiting for approval.",
+                    journal.pendingFor(environment.name()));
+        }
+        audit.append(new AuditEntry(now, requester.userId(), environment.name(), "release", "requested",
+                request.id() + " " + candidate.digest() + " (release was " + request.previousDigest() + ")"));
+        announcer.requested(request).ifPresent(ts -> journal.attachMessage(request.id(), environment.channel(), ts));
+        return new Requested(journal.find(request.id()).orElse(request));
+    }
+
+    private Optional<String> compareUrl(Environment.ReleaseSettings settings, ImageDetails candidate, Manifest current) {
+        if (settings.compareUrl().isEmpty() || current == null) {
+            return Optional.empty();
+        }
+        Pattern commitTag = Pattern.compile(settings.commitTagPattern());
+        Optional<String> to = candidate.tags().stream().filter(tag -> commitTag.matcher(tag).find()).findFirst();
+        Optional<String> from = registry.describe(settings.repository(), current.digest()).stream()
+                .flatMap(details -> details.tags().stream())
+                .filter(tag -> commitTag.matcher(tag).find()).findFirst();
+        if (to.isEmpty() || from.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(settings.compareUrl().get().replace("{from}", from.get()).replace("{to}", to.get()));
+    }
+
+    private Refused refuse(Environment environment, Actor requester, String reason, Optional<ReleaseRequest> existing) {
+        audit.append(new AuditEntry(clock.instant(), requester.userId(), environment.name(), "release", "refused", reason));
+        return new Refused(reason, existing);
+    }
+}

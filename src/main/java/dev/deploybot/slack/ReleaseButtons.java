@@ -1,0 +1,92 @@
+package dev.deploybot.slack;
+
+import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
+import com.slack.api.bolt.App;
+import dev.deploybot.config.WorkExecutor;
+import dev.deploybot.core.Actor;
+import dev.deploybot.pipeline.ShipRelease;
+import dev.deploybot.release.DecideRelease;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiFunction;
+import java.util.regex.Pattern;
+
+/**
+ * Approve, Reject and Cancel on a release message. Slack is answered at once; the decision runs on
+ * the work executor and whoever clicked hears privately why a click changed nothing.
+ */
+@Singleton
+class ReleaseButtons implements SlackRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(ReleaseButtons.class);
+    private static final Pattern REQUEST_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private final DecideRelease decide;
+    private final ShipRelease ship;
+    private final SlackChat chat;
+    private final ExecutorService work;
+
+    ReleaseButtons(DecideRelease decide, ShipRelease ship, SlackChat chat, @Named(WorkExecutor.NAME) ExecutorService work) {
+        this.decide = decide;
+        this.ship = ship;
+        this.chat = chat;
+        this.work = work;
+    }
+
+    @Override
+    public void register(App app) {
+        route(app, ReleaseViews.APPROVE, decide::approve);
+        route(app, ReleaseViews.REJECT, decide::reject);
+        route(app, ReleaseViews.CANCEL, decide::cancel);
+    }
+
+    private void route(App app, String actionId, BiFunction<String, Actor, DecideRelease.Outcome> decision) {
+        app.blockAction(actionId, (request, context) -> {
+            BlockActionPayload payload = request.getPayload();
+            String userId = payload.getUser() == null ? null : payload.getUser().getId();
+            String channelId = payload.getChannel() != null ? payload.getChannel().getId()
+                    : payload.getContainer() == null ? null : payload.getContainer().getChannelId();
+            String requestId = payload.getActions() == null || payload.getActions().isEmpty() ? null
+                    : payload.getActions().get(0).getValue();
+            if (userId == null || channelId == null || requestId == null || !REQUEST_ID.matcher(requestId).matches()) {
+                LOG.warn("ignored a malformed {} click", actionId);
+                return context.ack();
+            }
+            Actor actor;
+            try {
+                actor = new Actor(userId, payload.getTeam() == null ? null : payload.getTeam().getId());
+            } catch (IllegalArgumentException e) {
+                LOG.warn("ignored a {} click from an invalid user id", actionId);
+                return context.ack();
+            }
+            try {
+                work.execute(() -> decideAndShip(decision, requestId, actor, channelId));
+            } catch (RejectedExecutionException busy) {
+                chat.whisper(channelId, userId, "deploybot is busy; your click changed nothing. Try again in a minute.");
+            }
+            return context.ack();
+        });
+    }
+
+    private void decideAndShip(BiFunction<String, Actor, DecideRelease.Outcome> decision, String requestId, Actor actor,
+                               String channelId) {
+        try {
+            DecideRelease.Outcome outcome = decision.apply(requestId, actor);
+            if (outcome instanceof DecideRelease.Refused refused) {
+                chat.whisper(channelId, actor.userId(), ":no_entry: " + refused.reason());
+            } else if (outcome instanceof DecideRelease.Counted counted) {
+                chat.whisper(channelId, actor.userId(), "Your approval is recorded: " + counted.approvals() + " of "
+                        + counted.required() + ".");
+            } else if (outcome instanceof DecideRelease.Approved approved) {
+                ship.ship(approved.request().id());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("handling a click on release {} failed", requestId, e);
+            chat.whisper(channelId, actor.userId(), ":x: deploybot hit an internal error handling your click (logged); "
+                    + "nothing was lost, a stuck release resumes by itself.");
+        }
+    }
+}
