@@ -135,6 +135,9 @@ public class EcrImageRegistry implements ImageRegistry {
      */
     @Override
     public boolean tagsAreImmutable(String repository) {
+        // Asked right before the first write of a release: a cached answer could let a repository made
+        // immutable since then fail the promotion half-way.
+        repositories.remove(repository);
         return describeRepository(repository).imageTagMutability() != ImageTagMutability.MUTABLE;
     }
 

@@ -165,19 +165,24 @@ class EcrImageRegistryTest {
     }
 
     @Test
-    void repositoryDescriptionIsAskedOnceForAFewMinutes() {
+    void theRepositoryUriIsCachedForAFewMinutes() {
         registry.repositoryUri(REPO);
-        registry.tagsAreImmutable(REPO);
-        ecrFake.setTagsImmutable(REPO, true);
         clock.advance(EcrImageRegistry.REPOSITORY_CACHE_TTL.minusSeconds(1));
-
-        assertThat(registry.tagsAreImmutable(REPO)).as("still cached").isFalse();
+        registry.repositoryUri(REPO);
         assertThat(fake.calls(FakeEcr.DESCRIBE_REPOSITORIES)).hasSize(1);
 
         clock.advance(Duration.ofSeconds(1));
-
-        assertThat(registry.tagsAreImmutable(REPO)).isTrue();
+        registry.repositoryUri(REPO);
         assertThat(fake.calls(FakeEcr.DESCRIBE_REPOSITORIES)).hasSize(2);
+    }
+
+    @Test
+    void tagMutabilityIsNeverAnsweredFromCache() {
+        registry.repositoryUri(REPO);
+        assertThat(registry.tagsAreImmutable(REPO)).isFalse();
+        ecrFake.setTagsImmutable(REPO, true);
+
+        assertThat(registry.tagsAreImmutable(REPO)).as("a safety check before the first write").isTrue();
     }
 
     @Test

@@ -115,9 +115,11 @@ final class ReleaseScenario {
         return aws.ecr().digestOf(repository, tag).orElse(null);
     }
 
-    String whisperTo(String user) {
+    /** Waits for a private message to the user that contains the text, and returns it whole. */
+    String whisperTo(String user, String containing) {
         return await().atMost(Duration.ofSeconds(20)).until(() -> slack.ephemerals().stream()
-                .filter(call -> call.param("user").equals(user)).reduce((first, second) -> second), found -> found.isPresent())
+                        .filter(call -> call.param("user").equals(user) && call.param("text").contains(containing))
+                        .findFirst(), found -> found.isPresent())
                 .orElseThrow().param("text");
     }
 
