@@ -71,9 +71,15 @@ public final class DeploybotApp implements AutoCloseable {
         return context().getBean(type);
     }
 
-    /** Stops the process abruptly (no graceful wait) and starts it again on the same database. */
+    /** Stops the process and starts it again on the same database. */
     public void restart() {
+        restart(Map.of());
+    }
+
+    /** Restarts with some settings changed, as an operator redeploying with a new configuration would. */
+    public void restart(Map<String, Object> changes) {
         close();
+        properties.putAll(changes);
         boot();
     }
 
