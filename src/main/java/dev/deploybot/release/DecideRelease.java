@@ -70,20 +70,27 @@ public class DecideRelease {
             return refuse(request, actor, "approve", "The pinned image " + request.candidate().shortDigest()
                     + " is no longer in `" + request.candidate().repository() + "`; it cannot be released. Request a new release.");
         }
-        int approvals = journal.addApproval(requestId, actor.userId(), now);
-        audit.append(new AuditEntry(now, actor.userId(), request.environment(), "release", "approval",
-                requestId + " " + approvals + "/" + settings.requiredApprovals()));
-        if (approvals < settings.requiredApprovals()) {
-            ReleaseRequest counted = journal.find(requestId).orElseThrow();
-            announcer.updated(counted, approvals + " of " + settings.requiredApprovals() + " approvals");
-            return new Counted(counted, approvals, settings.requiredApprovals());
-        }
-        if (!journal.transition(requestId, ReleaseState.PENDING, ReleaseState.APPROVED, actor.userId(), now, null)) {
-            ReleaseRequest latest = journal.find(requestId).orElseThrow();
-            return latest.state() == ReleaseState.PENDING
-                    ? refuse(request, actor, "approve", "Another release or rollback of " + request.environment()
-                            + " is running; approve again when it has finished.")
-                    : refuse(latest, actor, "approve", "This request was already decided: it is " + latest.state().name().toLowerCase() + ".");
+        ReleaseJournal.Approval approval = journal.approve(requestId, actor.userId(), now, settings.requiredApprovals());
+        switch (approval.result()) {
+            case NOT_PENDING -> {
+                ReleaseRequest latest = journal.find(requestId).orElseThrow();
+                return refuse(latest, actor, "approve", "This request is no longer open: it is "
+                        + latest.state().name().toLowerCase() + (latest.decidedBy() == null ? "." : " (by <@" + latest.decidedBy() + ">)."));
+            }
+            case ANOTHER_RUNNING -> {
+                return refuse(request, actor, "approve", "Another release or rollback of " + request.environment()
+                        + " is running; approve again when it has finished.");
+            }
+            case COUNTED -> {
+                audit.append(new AuditEntry(now, actor.userId(), request.environment(), "release", "approval",
+                        requestId + " " + approval.approvals() + "/" + settings.requiredApprovals()));
+                ReleaseRequest counted = journal.find(requestId).orElseThrow();
+                announcer.updated(counted, approval.approvals() + " of " + settings.requiredApprovals() + " approvals");
+                return new Counted(counted, approval.approvals(), settings.requiredApprovals());
+            }
+            case DECIDED -> {
+                // Falls through to the release below.
+            }
         }
         ReleaseRequest approved = journal.find(requestId).orElseThrow();
         audit.append(new AuditEntry(now, actor.userId(), request.environment(), "release", "approved",

@@ -20,8 +20,25 @@ public interface ReleaseJournal {
 
     void attachMessage(String id, String channel, String messageTs);
 
-    /** Records one approver's approval (once per person); answers how many distinct approvals there are now. */
-    int addApproval(String id, String approver, Instant at);
+    /**
+     * Records one approver's approval and, when it is the last one needed, decides: all in one
+     * transaction on the locked request, so approvals that lose a race leave no trace.
+     */
+    Approval approve(String id, String approver, Instant at, int required);
+
+    /** What an approval did. {@code approvals} counts distinct approvers after it. */
+    record Approval(Result result, int approvals) {
+        public enum Result {
+            /** Recorded; more approvals are needed. */
+            COUNTED,
+            /** Recorded, and the request is now approved. */
+            DECIDED,
+            /** Nothing recorded: the request was no longer pending. */
+            NOT_PENDING,
+            /** Nothing recorded: another request of the environment is running. */
+            ANOTHER_RUNNING
+        }
+    }
 
     /**
      * Moves the request from {@code from} to {@code to} if it is still in {@code from}; false when another

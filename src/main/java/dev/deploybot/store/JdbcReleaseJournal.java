@@ -65,15 +65,35 @@ public class JdbcReleaseJournal implements ReleaseJournal {
     }
 
     @Override
-    public int addApproval(String id, String approver, Instant at) {
+    public Approval approve(String id, String approver, Instant at, int required) {
         try {
-            sql.update("INSERT INTO release_approvals (request_id, approver, approved_at) VALUES (?, ?, ?)", id, approver, at);
+            return sql.inTransaction(transaction -> {
+                List<String> state = transaction.query("SELECT state FROM release_requests WHERE id = ? FOR UPDATE",
+                        row -> row.getString(1), id);
+                if (state.isEmpty() || !ReleaseState.PENDING.name().equals(state.get(0))) {
+                    return new Approval(Approval.Result.NOT_PENDING, 0);
+                }
+                transaction.update("""
+                        INSERT INTO release_approvals (request_id, approver, approved_at)
+                        SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM release_approvals WHERE request_id = ? AND approver = ?)""",
+                        id, approver, at, id, approver);
+                int approvals = transaction.query("SELECT COUNT(*) FROM release_approvals WHERE request_id = ?",
+                        row -> row.getInt(1), id).get(0);
+                if (approvals < required) {
+                    return new Approval(Approval.Result.COUNTED, approvals);
+                }
+                transaction.update("""
+                        UPDATE release_requests SET state = ?, pending_for = NULL, running_for = environment,
+                            decided_by = ?, decided_at = ? WHERE id = ?""",
+                        ReleaseState.APPROVED.name(), approver, at, id);
+                return new Approval(Approval.Result.DECIDED, approvals);
+            });
         } catch (StoreFailure failure) {
-            if (!Sql.isUniqueViolation(failure)) {
-                throw failure;
+            if (Sql.isUniqueViolation(failure)) {
+                return new Approval(Approval.Result.ANOTHER_RUNNING, 0);
             }
+            throw failure;
         }
-        return sql.query("SELECT COUNT(*) FROM release_approvals WHERE request_id = ?", row -> row.getInt(1), id).get(0);
     }
 
     @Override
@@ -110,7 +130,7 @@ public class JdbcReleaseJournal implements ReleaseJournal {
     @Override
     public List<PlanStep> recordPlan(String id, List<PlanStep> plan) {
         try {
-            sql.inTransaction(transaction -> {
+            sql.<Void>inTransaction(transaction -> {
                 for (PlanStep step : plan) {
                     transaction.update("""
                             INSERT INTO promotion_steps (request_id, seq, tag, target_digest, previous_digest, media_type, manifest)
@@ -118,6 +138,7 @@ public class JdbcReleaseJournal implements ReleaseJournal {
                             id, step.seq(), step.tag(), step.manifest().digest(), step.previousDigest(),
                             step.manifest().mediaType(), step.manifest().body());
                 }
+                return null;
             });
         } catch (StoreFailure failure) {
             if (!Sql.isUniqueViolation(failure)) {

@@ -26,10 +26,12 @@ final class Sql {
     /** Statements that share one connection and commit together. */
     interface Transaction {
         int update(String sql, Object... parameters) throws SQLException;
+
+        <T> List<T> query(String sql, RowMapper<T> mapper, Object... parameters) throws SQLException;
     }
 
-    interface Work {
-        void run(Transaction transaction) throws SQLException;
+    interface Work<T> {
+        T run(Transaction transaction) throws SQLException;
     }
 
     int update(String sql, Object... parameters) {
@@ -41,26 +43,43 @@ final class Sql {
     }
 
     <T> List<T> query(String sql, RowMapper<T> mapper, Object... parameters) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = prepare(connection, sql, parameters);
+        try (Connection connection = dataSource.getConnection()) {
+            return query(connection, sql, mapper, parameters);
+        } catch (SQLException e) {
+            throw new StoreFailure(sql, e);
+        }
+    }
+
+    private static <T> List<T> query(Connection connection, String sql, RowMapper<T> mapper, Object... parameters)
+            throws SQLException {
+        try (PreparedStatement statement = prepare(connection, sql, parameters);
              ResultSet rows = statement.executeQuery()) {
             List<T> result = new ArrayList<>();
             while (rows.next()) {
                 result.add(mapper.map(rows));
             }
             return result;
-        } catch (SQLException e) {
-            throw new StoreFailure(sql, e);
         }
     }
 
     /** Runs the work on one connection, committed together or not at all. */
-    void inTransaction(Work work) {
+    <T> T inTransaction(Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                work.run((sql, parameters) -> update(connection, sql, parameters));
+                T result = work.run(new Transaction() {
+                    @Override
+                    public int update(String sql, Object... parameters) throws SQLException {
+                        return Sql.update(connection, sql, parameters);
+                    }
+
+                    @Override
+                    public <R> List<R> query(String sql, RowMapper<R> mapper, Object... parameters) throws SQLException {
+                        return Sql.query(connection, sql, mapper, parameters);
+                    }
+                });
                 connection.commit();
+                return result;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;

@@ -8,6 +8,7 @@ import dev.deploybot.core.ImageRef;
 import dev.deploybot.release.ImageDetails;
 import dev.deploybot.release.Manifest;
 import dev.deploybot.release.PlanStep;
+import dev.deploybot.release.ReleaseJournal;
 import dev.deploybot.release.ReleaseRequest;
 import dev.deploybot.release.ReleaseState;
 import org.flywaydb.core.Flyway;
@@ -120,12 +121,38 @@ abstract class StoreContract {
     }
 
     @Test
-    void approvalsCountDistinctPeople() {
+    void approvalsCountDistinctPeopleAndTheLastNeededOneDecides() {
         journal.open(request("r1", "prd"));
-        assertThat(journal.addApproval("r1", "U2", NOW)).isEqualTo(1);
-        assertThat(journal.addApproval("r1", "U2", NOW)).isEqualTo(1);
-        assertThat(journal.addApproval("r1", "U3", NOW)).isEqualTo(2);
-        assertThat(journal.find("r1").orElseThrow().approvedBy("U3")).isTrue();
+        assertThat(journal.approve("r1", "U2", NOW, 2)).isEqualTo(new ReleaseJournal.Approval(ReleaseJournal.Approval.Result.COUNTED, 1));
+        assertThat(journal.approve("r1", "U2", NOW, 2)).isEqualTo(new ReleaseJournal.Approval(ReleaseJournal.Approval.Result.COUNTED, 1));
+        assertThat(journal.approve("r1", "U3", NOW, 2)).isEqualTo(new ReleaseJournal.Approval(ReleaseJournal.Approval.Result.DECIDED, 2));
+        ReleaseRequest approved = journal.find("r1").orElseThrow();
+        assertThat(approved.state()).isEqualTo(ReleaseState.APPROVED);
+        assertThat(approved.decidedBy()).isEqualTo("U3");
+        assertThat(journal.approve("r1", "U4", NOW, 2).result()).isEqualTo(ReleaseJournal.Approval.Result.NOT_PENDING);
+        assertThat(journal.find("r1").orElseThrow().approvedBy("U4")).isFalse();
+    }
+
+    @Test
+    void concurrentApprovalsLeaveOnlyTheDecisiveOnesRecorded() throws Exception {
+        journal.open(request("r1", "prd"));
+        List<Callable<ReleaseJournal.Approval.Result>> clicks = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String approver = "U" + i;
+            clicks.add(() -> journal.approve("r1", approver, NOW, 1).result());
+        }
+        assertThat(runTogether(clicks)).containsOnlyOnce(ReleaseJournal.Approval.Result.DECIDED);
+        assertThat(journal.find("r1").orElseThrow().approvals()).hasSize(1);
+    }
+
+    @Test
+    void anApprovalCannotStartASecondRunningRequest() {
+        journal.open(request("r1", "prd"));
+        journal.approve("r1", "U2", NOW, 1);
+        journal.open(request("r2", "prd"));
+        assertThat(journal.approve("r2", "U2", NOW, 1).result()).isEqualTo(ReleaseJournal.Approval.Result.ANOTHER_RUNNING);
+        assertThat(journal.find("r2").orElseThrow().approvals()).isEmpty();
+        assertThat(journal.find("r2").orElseThrow().state()).isEqualTo(ReleaseState.PENDING);
     }
 
     @Test
