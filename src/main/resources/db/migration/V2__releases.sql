@@ -3,6 +3,9 @@
 -- running request per environment, enforced by the database for every replica.
 CREATE TABLE release_requests (
     id               VARCHAR(36)  PRIMARY KEY,
+    kind             VARCHAR(16)  NOT NULL,
+    generations      INT          NOT NULL,
+    interrupted      VARCHAR(36),
     environment      VARCHAR(64)  NOT NULL,
     requester        VARCHAR(32)  NOT NULL,
     note             VARCHAR(500),
@@ -39,15 +42,28 @@ CREATE TABLE release_approvals (
     PRIMARY KEY (request_id, approver)
 );
 
--- The promotion plan, recorded before the first registry write and replayed after a crash.
+-- Tag plans, recorded before the first registry write and replayed after a crash: PROMOTE moves the
+-- tags of a release or rollback, RESTORE puts them back after a failed release. The previous manifest
+-- is kept so a restore needs nothing from the registry that may have been cleaned up since.
 CREATE TABLE promotion_steps (
-    request_id      VARCHAR(36)  NOT NULL REFERENCES release_requests (id),
-    seq             INT          NOT NULL,
-    tag             VARCHAR(128) NOT NULL,
-    target_digest   VARCHAR(71)  NOT NULL,
-    previous_digest VARCHAR(71),
-    media_type      VARCHAR(200) NOT NULL,
-    manifest        TEXT         NOT NULL,
-    done_at         TIMESTAMP WITH TIME ZONE,
-    PRIMARY KEY (request_id, seq)
+    request_id          VARCHAR(36)  NOT NULL REFERENCES release_requests (id),
+    plan                VARCHAR(16)  NOT NULL,
+    seq                 INT          NOT NULL,
+    tag                 VARCHAR(128) NOT NULL,
+    target_digest       VARCHAR(71)  NOT NULL,
+    media_type          VARCHAR(200) NOT NULL,
+    manifest            TEXT         NOT NULL,
+    previous_digest     VARCHAR(71),
+    previous_media_type VARCHAR(200),
+    previous_manifest   TEXT,
+    done_at             TIMESTAMP WITH TIME ZONE,
+    PRIMARY KEY (request_id, plan, seq)
+);
+
+-- A locked environment refuses releases until an approver unlocks it.
+CREATE TABLE environment_locks (
+    environment VARCHAR(64) PRIMARY KEY,
+    holder      VARCHAR(32),
+    reason      VARCHAR(500) NOT NULL,
+    locked_at   TIMESTAMP WITH TIME ZONE NOT NULL
 );

@@ -3,14 +3,26 @@ package dev.deploybot.release;
 import java.util.Objects;
 
 /**
- * One tag move of a promotion plan: point {@code tag} at {@code manifest}. Steps run in {@code seq}
- * order, oldest generation first, so every generation is copied before it is overwritten.
+ * One tag move of a plan: point {@code tag} at {@code manifest}. Steps run in {@code seq} order.
  *
- * @param previousDigest what the tag named when the plan was made; null when the tag did not exist
+ * @param previous what the tag named when the plan was made, kept whole so it can be put back; null
+ *                 when the tag did not exist
  */
-public record PlanStep(int seq, String tag, Manifest manifest, String previousDigest, boolean done) {
+public record PlanStep(int seq, String tag, Manifest manifest, Manifest previous, boolean done) {
     public PlanStep {
         Objects.requireNonNull(tag, "tag");
         Objects.requireNonNull(manifest, "manifest");
+    }
+
+    public String previousDigest() {
+        return previous == null ? null : previous.digest();
+    }
+
+    /** Which of a request's plans a step belongs to. */
+    public enum Plan {
+        /** Moves the tags of a release or a rollback. */
+        PROMOTE,
+        /** Puts the tags back after a release whose deployment failed. */
+        RESTORE
     }
 }

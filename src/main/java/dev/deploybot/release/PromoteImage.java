@@ -43,7 +43,7 @@ public class PromoteImage {
     }
 
     public Outcome promote(ReleaseRequest request, Environment.ReleaseSettings settings) {
-        List<PlanStep> plan = journal.plan(request.id());
+        List<PlanStep> plan = journal.plan(request.id(), PlanStep.Plan.PROMOTE);
         if (plan.isEmpty()) {
             Optional<String> refusal = refusalBeforeFirstWrite(request, settings);
             if (refusal.isPresent()) {
@@ -54,23 +54,52 @@ public class PromoteImage {
             if (snapshot.pinned().isEmpty()) {
                 return new Refused("The pinned image " + request.candidate().shortDigest() + " is no longer in the repository.");
             }
-            plan = journal.recordPlan(request.id(),
-                    PromotionPlan.of(snapshot.pinned().get(), settings.generationTags(), snapshot.tags()));
+            if (request.isRollback()) {
+                String target = settings.generationTags().get(request.generations());
+                Manifest now = snapshot.tags().get(target);
+                if (now == null || !now.digest().equals(request.candidate().digest())) {
+                    return new Refused("`" + target + "` has moved since the rollback was requested; nothing was changed. Request the rollback again.");
+                }
+            }
+            List<PlanStep> computed = request.isRollback()
+                    ? PromotionPlan.rollback(request.generations(), settings.generationTags(), snapshot.tags())
+                    : PromotionPlan.of(snapshot.pinned().get(), settings.generationTags(), snapshot.tags());
+            plan = journal.recordPlan(request.id(), PlanStep.Plan.PROMOTE, computed);
             audit.append(new AuditEntry(clock.instant(), null, request.environment(), "promotion", "planned",
                     request.id() + " " + describe(plan)));
         }
+        apply(request, settings, PlanStep.Plan.PROMOTE, plan);
+        return new Promoted(journal.plan(request.id(), PlanStep.Plan.PROMOTE));
+    }
+
+    /**
+     * Puts back every tag the request's promotion moved, from the manifests recorded in its plan. Itself
+     * a recorded plan, so an interrupted restore resumes like a promotion.
+     */
+    public List<PlanStep> restore(ReleaseRequest request, Environment.ReleaseSettings settings) {
+        List<PlanStep> plan = journal.plan(request.id(), PlanStep.Plan.RESTORE);
+        if (plan.isEmpty()) {
+            List<PlanStep> applied = journal.plan(request.id(), PlanStep.Plan.PROMOTE).stream().filter(PlanStep::done).toList();
+            plan = journal.recordPlan(request.id(), PlanStep.Plan.RESTORE, PromotionPlan.restore(applied));
+        }
+        apply(request, settings, PlanStep.Plan.RESTORE, plan);
+        return plan;
+    }
+
+    private void apply(ReleaseRequest request, Environment.ReleaseSettings settings, PlanStep.Plan kind, List<PlanStep> plan) {
         for (PlanStep step : plan) {
             if (step.done()) {
                 continue;
             }
             ImageRegistry.TagResult result = registry.tag(settings.repository(), step.tag(), step.manifest());
-            journal.stepDone(request.id(), step.seq(), clock.instant());
-            audit.append(new AuditEntry(clock.instant(), null, request.environment(), "promotion", "tag " + result.name().toLowerCase(),
+            journal.stepDone(request.id(), kind, step.seq(), clock.instant());
+            audit.append(new AuditEntry(clock.instant(), null, request.environment(), kind.name().toLowerCase(),
+                    "tag " + result.name().toLowerCase(),
                     request.id() + " " + step.tag() + " " + step.previousDigest() + " -> " + step.manifest().digest()));
-            announcer.detail(request, "`" + step.tag() + "` → `" + shortDigest(step.manifest().digest()) + "`"
+            announcer.detail(request, (kind == PlanStep.Plan.RESTORE ? "Restored " : "") + "`" + step.tag() + "` → `"
+                    + shortDigest(step.manifest().digest()) + "`"
                     + (step.previousDigest() == null ? " (new tag)" : " (was `" + shortDigest(step.previousDigest()) + "`)"));
         }
-        return new Promoted(journal.plan(request.id()));
     }
 
     private Optional<String> refusalBeforeFirstWrite(ReleaseRequest request, Environment.ReleaseSettings settings) {

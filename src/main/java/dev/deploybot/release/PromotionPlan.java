@@ -5,16 +5,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Works out the tag moves of a release: every generation moves one older, oldest first, then the
- * newest generation takes the candidate. Computed once from one look at the registry and recorded
- * before the first write; replaying it after a crash keeps every generation, where recomputing from
- * half-moved tags would not.
+ * Works out tag moves from one look at the registry. Computed once and recorded before the first
+ * write; replaying it after a crash keeps every generation, where recomputing from half-moved tags
+ * would not.
  */
 public final class PromotionPlan {
     private PromotionPlan() {
     }
 
     /**
+     * A release: every generation moves one older, oldest first, then the newest takes the candidate.
+     *
      * @param generationTags newest first, e.g. {@code [release, release-1gen, release-2gen]}
      * @param current        what the generation tags name now; absent tags have no entry
      */
@@ -31,8 +32,34 @@ public final class PromotionPlan {
         return List.copyOf(steps);
     }
 
+    /**
+     * A rollback by {@code generations}: each tag takes what the tag that many generations older names,
+     * newest first; the oldest generations, with nothing older to take, keep their image.
+     */
+    public static List<PlanStep> rollback(int generations, List<String> generationTags, Map<String, Manifest> current) {
+        List<PlanStep> steps = new ArrayList<>();
+        for (int newer = 0; newer + generations < generationTags.size(); newer++) {
+            Manifest older = current.get(generationTags.get(newer + generations));
+            if (older != null) {
+                steps.add(step(steps.size(), generationTags.get(newer), older, current));
+            }
+        }
+        return List.copyOf(steps);
+    }
+
+    /** Undoes a plan: every tag it moved goes back to what it named before, newest generation first. */
+    public static List<PlanStep> restore(List<PlanStep> applied) {
+        List<PlanStep> steps = new ArrayList<>();
+        for (int i = applied.size() - 1; i >= 0; i--) {
+            PlanStep step = applied.get(i);
+            if (step.previous() != null && !step.previous().digest().equals(step.manifest().digest())) {
+                steps.add(new PlanStep(steps.size(), step.tag(), step.previous(), step.manifest(), false));
+            }
+        }
+        return List.copyOf(steps);
+    }
+
     private static PlanStep step(int seq, String tag, Manifest target, Map<String, Manifest> current) {
-        Manifest before = current.get(tag);
-        return new PlanStep(seq, tag, target, before == null ? null : before.digest(), false);
+        return new PlanStep(seq, tag, target, current.get(tag), false);
     }
 }

@@ -46,12 +46,18 @@ public interface ReleaseJournal {
      */
     boolean transition(String id, ReleaseState from, ReleaseState to, String actor, Instant at, String failure);
 
-    /** Records the plan unless one exists; returns the plan that is in force. */
-    List<PlanStep> recordPlan(String id, List<PlanStep> plan);
+    /** Records the plan unless one of that kind exists; returns the plan that is in force. */
+    List<PlanStep> recordPlan(String id, PlanStep.Plan kind, List<PlanStep> plan);
 
-    List<PlanStep> plan(String id);
+    List<PlanStep> plan(String id, PlanStep.Plan kind);
 
-    void stepDone(String id, int seq, Instant at);
+    void stepDone(String id, PlanStep.Plan kind, int seq, Instant at);
+
+    /** Notes on a rollback which release's deployment it stopped, so that deployment can be stopped at AWS too. */
+    void interrupted(String rollbackId, String releaseId);
+
+    /** The last request of the environment that put this digest into service successfully. */
+    Optional<ReleaseRequest> lastSucceeded(String environment, String digest);
 
     void deploymentStarted(String id, String deploymentId, String revision);
 

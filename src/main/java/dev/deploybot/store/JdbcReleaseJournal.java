@@ -28,10 +28,11 @@ public class JdbcReleaseJournal implements ReleaseJournal {
     public boolean open(ReleaseRequest request) {
         try {
             sql.update("""
-                    INSERT INTO release_requests (id, environment, requester, note, repository, candidate_digest,
-                        candidate_tags, pushed_at, previous_digest, compare_url, state, pending_for, requested_at, expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    request.id(), request.environment(), request.requester(), request.note(),
+                    INSERT INTO release_requests (id, kind, generations, environment, requester, note, repository,
+                        candidate_digest, candidate_tags, pushed_at, previous_digest, compare_url, state, pending_for,
+                        requested_at, expires_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    request.id(), request.kind().name(), request.generations(), request.environment(), request.requester(), request.note(),
                     request.candidate().repository(), request.candidate().digest(),
                     String.join(",", request.candidateTags()), request.pushedAt(), request.previousDigest(), request.compareUrl(),
                     ReleaseState.PENDING.name(), request.environment(), request.requestedAt(), request.expiresAt());
@@ -128,15 +129,18 @@ public class JdbcReleaseJournal implements ReleaseJournal {
     }
 
     @Override
-    public List<PlanStep> recordPlan(String id, List<PlanStep> plan) {
+    public List<PlanStep> recordPlan(String id, PlanStep.Plan kind, List<PlanStep> plan) {
         try {
             sql.<Void>inTransaction(transaction -> {
                 for (PlanStep step : plan) {
+                    Manifest previous = step.previous();
                     transaction.update("""
-                            INSERT INTO promotion_steps (request_id, seq, tag, target_digest, previous_digest, media_type, manifest)
-                            VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                            id, step.seq(), step.tag(), step.manifest().digest(), step.previousDigest(),
-                            step.manifest().mediaType(), step.manifest().body());
+                            INSERT INTO promotion_steps (request_id, plan, seq, tag, target_digest, media_type, manifest,
+                                previous_digest, previous_media_type, previous_manifest)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                            id, kind.name(), step.seq(), step.tag(), step.manifest().digest(), step.manifest().mediaType(),
+                            step.manifest().body(), previous == null ? null : previous.digest(),
+                            previous == null ? null : previous.mediaType(), previous == null ? null : previous.body());
                 }
                 return null;
             });
@@ -145,20 +149,37 @@ public class JdbcReleaseJournal implements ReleaseJournal {
                 throw failure;
             }
         }
-        return plan(id);
+        return plan(id, kind);
     }
 
     @Override
-    public List<PlanStep> plan(String id) {
-        return sql.query("SELECT * FROM promotion_steps WHERE request_id = ? ORDER BY seq", row -> new PlanStep(
-                row.getInt("seq"), row.getString("tag"),
-                new Manifest(row.getString("target_digest"), row.getString("manifest"), row.getString("media_type")),
-                row.getString("previous_digest"), row.getObject("done_at") != null), id);
+    public List<PlanStep> plan(String id, PlanStep.Plan kind) {
+        return sql.query("SELECT * FROM promotion_steps WHERE request_id = ? AND plan = ? ORDER BY seq", row -> {
+            String previousDigest = row.getString("previous_digest");
+            return new PlanStep(row.getInt("seq"), row.getString("tag"),
+                    new Manifest(row.getString("target_digest"), row.getString("manifest"), row.getString("media_type")),
+                    previousDigest == null ? null : new Manifest(previousDigest, row.getString("previous_manifest"),
+                            row.getString("previous_media_type")),
+                    row.getObject("done_at") != null);
+        }, id, kind.name());
     }
 
     @Override
-    public void stepDone(String id, int seq, Instant at) {
-        sql.update("UPDATE promotion_steps SET done_at = ? WHERE request_id = ? AND seq = ? AND done_at IS NULL", at, id, seq);
+    public void stepDone(String id, PlanStep.Plan kind, int seq, Instant at) {
+        sql.update("UPDATE promotion_steps SET done_at = ? WHERE request_id = ? AND plan = ? AND seq = ? AND done_at IS NULL",
+                at, id, kind.name(), seq);
+    }
+
+    @Override
+    public void interrupted(String rollbackId, String releaseId) {
+        sql.update("UPDATE release_requests SET interrupted = ? WHERE id = ?", releaseId, rollbackId);
+    }
+
+    @Override
+    public Optional<ReleaseRequest> lastSucceeded(String environment, String digest) {
+        return one("""
+                SELECT * FROM release_requests WHERE environment = ? AND candidate_digest = ? AND state = 'SUCCEEDED'
+                ORDER BY finished_at DESC LIMIT 1""", environment, digest);
     }
 
     @Override
@@ -205,7 +226,7 @@ public class JdbcReleaseJournal implements ReleaseJournal {
         List<ReleaseRequest.Approval> approvals = sql.query(
                 "SELECT approver, approved_at FROM release_approvals WHERE request_id = ? ORDER BY approved_at, approver",
                 row -> new ReleaseRequest.Approval(row.getString("approver"), Sql.instant(row, "approved_at")), r.id());
-        return new ReleaseRequest(r.id(), r.environment(), r.requester(), r.note(), r.candidate(), r.candidateTags(),
+        return new ReleaseRequest(r.id(), r.kind(), r.generations(), r.interrupted(), r.environment(), r.requester(), r.note(), r.candidate(), r.candidateTags(),
                 r.pushedAt(), r.previousDigest(), r.compareUrl(), r.state(), r.channel(), r.messageTs(), r.requestedAt(), r.expiresAt(),
                 approvals, r.decidedBy(), r.decidedAt(), r.deploymentId(), r.deployedRevision(), r.finishedAt(), r.failure());
     }
@@ -214,7 +235,8 @@ public class JdbcReleaseJournal implements ReleaseJournal {
         String id = row.getString("id");
         String tags = row.getString("candidate_tags");
         List<ReleaseRequest.Approval> approvals = List.of();
-        return new ReleaseRequest(id, row.getString("environment"), row.getString("requester"), row.getString("note"),
+        return new ReleaseRequest(id, ReleaseRequest.Kind.valueOf(row.getString("kind")), row.getInt("generations"),
+                row.getString("interrupted"), row.getString("environment"), row.getString("requester"), row.getString("note"),
                 new ImageRef(row.getString("repository"), row.getString("candidate_digest")),
                 tags == null || tags.isEmpty() ? List.of() : Arrays.asList(tags.split(",")),
                 Sql.instant(row, "pushed_at"), row.getString("previous_digest"), row.getString("compare_url"),

@@ -40,11 +40,11 @@ class ApprovalPolicyTest {
     void decidedExpiredAndAlreadyApprovedRequestsAreRefused() {
         ApprovalPolicy policy = policy(false, 2);
         assertThat(policy.refusesApproval(REQUEST, "U0LEAD", NOW.plusSeconds(1800))).get().asString().contains("expired");
-        ReleaseRequest cancelled = new ReleaseRequest("r1", "prd", "U0DEV", null, REQUEST.candidate(), List.of(), NOW, null, null,
+        ReleaseRequest cancelled = new ReleaseRequest("r1", ReleaseRequest.Kind.RELEASE, 0, null, "prd", "U0DEV", null, REQUEST.candidate(), List.of(), NOW, null, null,
                 ReleaseState.CANCELLED, null, null, NOW, NOW.plusSeconds(1800), List.of(), "U0DEV", NOW, null, null, NOW, null);
         assertThat(policy.refusesApproval(cancelled, "U0LEAD", NOW)).get().asString().contains("cancelled");
         assertThat(policy.refusesRejection(cancelled, "U0LEAD", NOW)).isPresent();
-        ReleaseRequest approvedOnce = new ReleaseRequest("r1", "prd", "U0DEV", null, REQUEST.candidate(), List.of(), NOW, null, null,
+        ReleaseRequest approvedOnce = new ReleaseRequest("r1", ReleaseRequest.Kind.RELEASE, 0, null, "prd", "U0DEV", null, REQUEST.candidate(), List.of(), NOW, null, null,
                 ReleaseState.PENDING, null, null, NOW, NOW.plusSeconds(1800),
                 List.of(new ReleaseRequest.Approval("U0LEAD", NOW)), null, null, null, null, null, null);
         assertThat(policy.refusesApproval(approvedOnce, "U0LEAD", NOW)).get().asString().contains("already approved");

@@ -52,6 +52,32 @@ class PromotionPlanTest {
                 .extracting(PlanStep::tag).containsExactly("prod");
     }
 
+    @Test
+    void aRollbackByOneShiftsEveryGenerationBackAndKeepsTheOldest() {
+        Map<String, Manifest> current = Map.of("release", RELEASE, "release-1gen", ONE_GEN, "release-2gen", TWO_GEN);
+        List<PlanStep> plan = PromotionPlan.rollback(1, TAGS, current);
+        assertThat(plan).extracting(PlanStep::tag).containsExactly("release", "release-1gen");
+        assertThat(plan).extracting(PlanStep::manifest).containsExactly(ONE_GEN, TWO_GEN);
+        assertThat(plan).extracting(PlanStep::previous).containsExactly(RELEASE, ONE_GEN);
+    }
+
+    @Test
+    void aRollbackByTwoTakesTheOldestGeneration() {
+        Map<String, Manifest> current = Map.of("release", RELEASE, "release-1gen", ONE_GEN, "release-2gen", TWO_GEN);
+        assertThat(PromotionPlan.rollback(2, TAGS, current)).extracting(PlanStep::tag, PlanStep::manifest)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("release", TWO_GEN));
+    }
+
+    @Test
+    void aRestoreUndoesAPromotionNewestFirst() {
+        List<PlanStep> promotion = PromotionPlan.of(CANDIDATE, TAGS,
+                Map.of("release", RELEASE, "release-1gen", ONE_GEN, "release-2gen", TWO_GEN));
+        List<PlanStep> restore = PromotionPlan.restore(promotion);
+        assertThat(restore).extracting(PlanStep::tag).containsExactly("release", "release-1gen", "release-2gen");
+        assertThat(restore).extracting(PlanStep::manifest).containsExactly(RELEASE, ONE_GEN, TWO_GEN);
+        assertThat(PromotionPlan.restore(PromotionPlan.of(CANDIDATE, TAGS, Map.of()))).as("a new tag has nothing to go back to").isEmpty();
+    }
+
     @Property
     void applyingThePlanShiftsGenerationsWithoutLosingOne(@ForAll @IntRange(min = 1, max = 6) int depth,
                                                           @ForAll @IntRange(min = 0, max = 6) int existing) {
@@ -72,6 +98,13 @@ class PromotionPlanTest {
             Manifest expected = before.containsKey(tags.get(generation - 1))
                     ? before.get(tags.get(generation - 1)) : before.get(tags.get(generation));
             assertThat(registry.get(tags.get(generation))).isEqualTo(expected);
+        }
+        Map<String, Manifest> promoted = new HashMap<>(registry);
+        for (PlanStep step : PromotionPlan.restore(PromotionPlan.of(CANDIDATE, tags, before))) {
+            promoted.put(step.tag(), step.manifest());
+        }
+        for (String tag : before.keySet()) {
+            assertThat(promoted.get(tag)).as("restoring puts %s back", tag).isEqualTo(before.get(tag));
         }
     }
 

@@ -161,13 +161,38 @@ abstract class StoreContract {
         String multiArch = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[]}\n";
         List<PlanStep> plan = List.of(
                 new PlanStep(0, "release-1gen", new Manifest(DIGEST_B, "{\"b\":1}", "application/vnd.docker.distribution.manifest.v2+json"), null, false),
-                new PlanStep(1, "release", new Manifest(DIGEST_A, multiArch, "application/vnd.oci.image.index.v1+json"), DIGEST_B, false));
-        assertThat(journal.recordPlan("r1", plan)).isEqualTo(plan);
+                new PlanStep(1, "release", new Manifest(DIGEST_A, multiArch, "application/vnd.oci.image.index.v1+json"),
+                        new Manifest(DIGEST_B, "{\"b\":1}", "application/vnd.docker.distribution.manifest.v2+json"), false));
+        assertThat(journal.recordPlan("r1", PlanStep.Plan.PROMOTE, plan)).isEqualTo(plan);
         List<PlanStep> other = List.of(new PlanStep(0, "release", new Manifest(DIGEST_B, "{}", "x"), null, false));
-        assertThat(journal.recordPlan("r1", other)).as("a recorded plan is never replaced").isEqualTo(plan);
-        journal.stepDone("r1", 0, NOW);
-        assertThat(journal.plan("r1")).extracting(PlanStep::done).containsExactly(true, false);
-        assertThat(journal.plan("r1").get(1).manifest().body()).isEqualTo(multiArch);
+        assertThat(journal.recordPlan("r1", PlanStep.Plan.PROMOTE, other)).as("a recorded plan is never replaced").isEqualTo(plan);
+        journal.stepDone("r1", PlanStep.Plan.PROMOTE, 0, NOW);
+        assertThat(journal.plan("r1", PlanStep.Plan.PROMOTE)).extracting(PlanStep::done).containsExactly(true, false);
+        assertThat(journal.plan("r1", PlanStep.Plan.PROMOTE).get(1).manifest().body()).isEqualTo(multiArch);
+        assertThat(journal.plan("r1", PlanStep.Plan.RESTORE)).isEmpty();
+        assertThat(journal.recordPlan("r1", PlanStep.Plan.RESTORE, other)).as("a second kind of plan beside the first").isEqualTo(other);
+    }
+
+    @Test
+    void locksSurviveUntilLifted() {
+        JdbcEnvironmentLocks locks = new JdbcEnvironmentLocks(dataSource);
+        assertThat(locks.lockOf("prd")).isEmpty();
+        locks.lock(new dev.deploybot.release.EnvironmentLocks.Lock("prd", "U1", "rolled back", NOW));
+        locks.lock(new dev.deploybot.release.EnvironmentLocks.Lock("prd", "U2", "freeze", NOW.plusSeconds(1)));
+        assertThat(locks.lockOf("prd")).map(dev.deploybot.release.EnvironmentLocks.Lock::reason).contains("freeze");
+        assertThat(locks.unlock("prd")).isTrue();
+        assertThat(locks.unlock("prd")).isFalse();
+        assertThat(locks.lockOf("prd")).isEmpty();
+    }
+
+    @Test
+    void theLastSuccessfulReleaseOfADigestIsFound() {
+        journal.open(request("r1", "prd"));
+        journal.approve("r1", "U2", NOW, 1);
+        journal.transition("r1", ReleaseState.APPROVED, ReleaseState.DEPLOYING, "bot", NOW, null);
+        journal.transition("r1", ReleaseState.DEPLOYING, ReleaseState.SUCCEEDED, "bot", NOW.plusSeconds(60), null);
+        assertThat(journal.lastSucceeded("prd", DIGEST_A)).map(ReleaseRequest::finishedAt).contains(NOW.plusSeconds(60));
+        assertThat(journal.lastSucceeded("prd", DIGEST_B)).isEmpty();
     }
 
     @Test
