@@ -98,4 +98,13 @@ public class CodeBuildServiceDeployer implements ServiceDeployer {
     private static EnvironmentVariable variable(String name, String value) {
         return EnvironmentVariable.builder().name(name).value(value).type(EnvironmentVariableType.PLAINTEXT).build();
     }
+
+    @Override
+    public void stop(Environment.DeploySettings settings, DeploymentHandle handle) {
+        try {
+            codeBuild.stopBuild(r -> r.id(handle.id()));
+        } catch (SdkException e) {
+            throw AwsFailures.translate("CodeBuild", e);
+        }
+    }
 }

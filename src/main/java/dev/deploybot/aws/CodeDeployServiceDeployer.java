@@ -112,4 +112,15 @@ public class CodeDeployServiceDeployer implements ServiceDeployer {
             throw AwsFailures.translate(SERVICE, e);
         }
     }
+
+    @Override
+    public void stop(Environment.DeploySettings settings, DeploymentHandle handle) {
+        try {
+            codeDeploy.stopDeployment(r -> r.deploymentId(handle.id()).autoRollbackEnabled(true));
+        } catch (software.amazon.awssdk.services.codedeploy.model.DeploymentAlreadyCompletedException done) {
+            // Nothing left to stop.
+        } catch (SdkException e) {
+            throw AwsFailures.translate("CodeDeploy", e);
+        }
+    }
 }

@@ -113,4 +113,9 @@ public class EcsServiceDeployer implements ServiceDeployer {
                 .map(m -> m.substring(m.indexOf(FAILED_EVENT) + FAILED_EVENT.length()))
                 .findFirst();
     }
+
+    /** Nothing to do: ECS replaces an in-flight deployment when the service is updated again, which the rollback does. */
+    @Override
+    public void stop(Environment.DeploySettings settings, DeploymentHandle handle) {
+    }
 }

@@ -45,7 +45,8 @@ public class EnvironmentCatalog {
             properties.getChannels().stream().filter(channel -> !CHANNEL.matcher(channel).matches()).forEach(channel ->
                     problems.add(key + ".channels", "'" + channel + "' is not a Slack channel ID (like C0123ABCD)"));
             Optional<Environment.BuildSettings> build = build(key + ".build", properties.getBuild(), problems);
-            Optional<Environment.ReleaseSettings> release = release(key + ".release", properties.getRelease(), problems);
+            Optional<Environment.ReleaseSettings> release = release(key + ".release", properties.getRelease(),
+                    properties.getRollback(), problems);
             Optional<Environment.DeploySettings> deploy = deploy(key + ".deploy", properties.getDeploy(), problems);
             if (release.isPresent() && deploy.isEmpty()) {
                 problems.add(key + ".deploy", "required with release: how the released image is put into service");
@@ -76,6 +77,7 @@ public class EnvironmentCatalog {
     }
 
     private static Optional<Environment.ReleaseSettings> release(String key, EnvironmentProperties.ReleaseProperties release,
+                                                                 EnvironmentProperties.RollbackProperties rollback,
                                                                  ConfigurationProblems problems) {
         if (release == null) {
             return Optional.empty();
@@ -109,6 +111,9 @@ public class EnvironmentCatalog {
         if (release.getCompareUrl() != null && !release.getCompareUrl().startsWith("https://")) {
             problems.add(key + ".compare-url", "must be an https URL with {from} and {to}");
         }
+        if (!List.of("restore-tags", "keep-tags").contains(String.valueOf(release.getOnFailure()))) {
+            problems.add(key + ".on-failure", "must be restore-tags or keep-tags");
+        }
         try {
             Pattern.compile(release.getCommitTagPattern());
         } catch (PatternSyntaxException | NullPointerException e) {
@@ -117,7 +122,10 @@ public class EnvironmentCatalog {
         return problems.count() > known ? Optional.empty() : Optional.of(new Environment.ReleaseSettings(
                 release.getRepository(), release.getSourceTag(), release.getTags(), release.getApprovers(),
                 release.getRequiredApprovals(), release.isAllowSelfApproval(), release.getExpiresAfter(),
-                Optional.ofNullable(release.getCompareUrl()), release.getCommitTagPattern()));
+                Optional.ofNullable(release.getCompareUrl()), release.getCommitTagPattern(),
+                rollback == null ? Environment.RollbackPolicy.SAFE
+                        : new Environment.RollbackPolicy(rollback.isRequiresApproval(), rollback.isApproverMaySelfApprove()),
+                "restore-tags".equals(release.getOnFailure())));
     }
 
     private static Optional<Environment.DeploySettings> deploy(String key, EnvironmentProperties.DeployProperties deploy,

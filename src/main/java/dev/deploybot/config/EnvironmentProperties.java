@@ -16,6 +16,7 @@ public class EnvironmentProperties {
     private BuildProperties build;
     private ReleaseProperties release;
     private DeployProperties deploy;
+    private RollbackProperties rollback;
 
     public EnvironmentProperties(@Parameter String name) {
         this.name = name;
@@ -65,6 +66,36 @@ public class EnvironmentProperties {
         this.deploy = deploy;
     }
 
+    public RollbackProperties getRollback() {
+        return rollback;
+    }
+
+    public void setRollback(RollbackProperties rollback) {
+        this.rollback = rollback;
+    }
+
+    @ConfigurationProperties("rollback")
+    public static class RollbackProperties {
+        private boolean requiresApproval = true;
+        private boolean approverMaySelfApprove;
+
+        public boolean isRequiresApproval() {
+            return requiresApproval;
+        }
+
+        public void setRequiresApproval(boolean requiresApproval) {
+            this.requiresApproval = requiresApproval;
+        }
+
+        public boolean isApproverMaySelfApprove() {
+            return approverMaySelfApprove;
+        }
+
+        public void setApproverMaySelfApprove(boolean approverMaySelfApprove) {
+            this.approverMaySelfApprove = approverMaySelfApprove;
+        }
+    }
+
     @ConfigurationProperties("build")
     public static class BuildProperties {
         private String project;
@@ -98,6 +129,7 @@ public class EnvironmentProperties {
         private Duration expiresAfter = Duration.ofMinutes(30);
         private String compareUrl;
         private String commitTagPattern = "^(git-)?[0-9a-f]{7,40}$";
+        private String onFailure = "restore-tags";
 
         public String getRepository() {
             return repository;
@@ -161,6 +193,14 @@ public class EnvironmentProperties {
 
         public void setCompareUrl(String compareUrl) {
             this.compareUrl = compareUrl;
+        }
+
+        public String getOnFailure() {
+            return onFailure;
+        }
+
+        public void setOnFailure(String onFailure) {
+            this.onFailure = onFailure;
         }
 
         public String getCommitTagPattern() {

@@ -48,10 +48,13 @@ public record Environment(String name, String channel, List<String> allowedChann
      * @param approvers      Slack user IDs (U…/W…) and user group IDs (S…)
      * @param compareUrl     optional template with {@code {from}} and {@code {to}}
      * @param commitTagPattern regular expression picking the tag that names a commit (e.g. a git SHA tag)
+     * @param rollback       who must agree to a rollback
+     * @param restoreTagsOnFailure whether a release whose deployment failed puts the tags back as they were
      */
     public record ReleaseSettings(String repository, String sourceTag, List<String> generationTags,
                                   List<String> approvers, int requiredApprovals, boolean allowSelfApproval,
-                                  Duration expiresAfter, Optional<String> compareUrl, String commitTagPattern) {
+                                  Duration expiresAfter, Optional<String> compareUrl, String commitTagPattern,
+                                  RollbackPolicy rollback, boolean restoreTagsOnFailure) {
         public ReleaseSettings {
             Objects.requireNonNull(repository, "repository");
             Objects.requireNonNull(sourceTag, "sourceTag");
@@ -63,12 +66,23 @@ public record Environment(String name, String channel, List<String> allowedChann
             Objects.requireNonNull(expiresAfter, "expiresAfter");
             Objects.requireNonNull(compareUrl, "compareUrl");
             Objects.requireNonNull(commitTagPattern, "commitTagPattern");
+            Objects.requireNonNull(rollback, "rollback");
         }
 
         /** The tag that names what production runs: the newest generation. */
         public String releaseTag() {
             return generationTags.get(0);
         }
+    }
+
+    /**
+     * Rollbacks are for emergencies, yet still shared decisions by default.
+     *
+     * @param requiresApproval       false lets anyone who may command the environment roll back at once
+     * @param approverMaySelfApprove an approver's own rollback needs no second person
+     */
+    public record RollbackPolicy(boolean requiresApproval, boolean approverMaySelfApprove) {
+        public static final RollbackPolicy SAFE = new RollbackPolicy(true, false);
     }
 
     /**

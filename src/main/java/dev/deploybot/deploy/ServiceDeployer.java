@@ -20,4 +20,10 @@ public interface ServiceDeployer {
 
     /** One look at how the deployment is going. */
     DeploymentStatus check(Environment.DeploySettings settings, DeploymentHandle handle);
+
+    /**
+     * Stops a deployment that is being replaced (a rollback while a release deploys), letting the
+     * service go back to what it ran before. Idempotent; a finished deployment is left alone.
+     */
+    void stop(Environment.DeploySettings settings, DeploymentHandle handle);
 }

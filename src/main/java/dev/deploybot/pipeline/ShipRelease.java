@@ -5,12 +5,14 @@ import dev.deploybot.core.AuditTrail;
 import dev.deploybot.core.Environment;
 import dev.deploybot.core.Environments;
 import dev.deploybot.core.ExternalFailure;
+import dev.deploybot.core.ImageRef;
 import dev.deploybot.deploy.DeploymentHandle;
 import dev.deploybot.deploy.DeploymentStatus;
 import dev.deploybot.deploy.FollowDeployment;
 import dev.deploybot.deploy.ServiceDeployer;
 import dev.deploybot.deploy.ServiceDeployers;
 import dev.deploybot.release.ImageRegistry;
+import dev.deploybot.release.PlanStep;
 import dev.deploybot.release.PromoteImage;
 import dev.deploybot.release.ReleaseAnnouncer;
 import dev.deploybot.release.ReleaseJournal;
@@ -108,7 +110,7 @@ public class ShipRelease {
             }
             fail(request, failure.service() + " said " + failure.code() + ": " + failure.detail());
         } catch (LeaseLost lost) {
-            LOG.info("release {} is being handled by another worker", request.id());
+            LOG.info("release {} is handled elsewhere now (another worker, or stopped by a rollback)", request.id());
         }
     }
 
@@ -116,6 +118,9 @@ public class ShipRelease {
     private ReleaseRequest promoteAndStart(ReleaseRequest request, Environment environment, ServiceDeployer deployer,
                                            Environment.DeploySettings settings) {
         Environment.ReleaseSettings release = environment.release().orElseThrow();
+        if (request.interrupted() != null) {
+            stopInterrupted(request, deployer, settings);
+        }
         if (promote.promote(request, release) instanceof PromoteImage.Refused refused) {
             fail(request, refused.reason());
             return null;
@@ -140,7 +145,7 @@ public class ShipRelease {
         Instant now = clock.instant();
         if (end.phase() == DeploymentStatus.Phase.SUCCEEDED) {
             journal.transition(request.id(), ReleaseState.DEPLOYING, ReleaseState.SUCCEEDED, "deploybot", now, null);
-            audit.append(new AuditEntry(now, null, request.environment(), "release", "succeeded",
+            audit.append(new AuditEntry(now, null, request.environment(), request.kind().name().toLowerCase(), "succeeded",
                     request.id() + " " + request.candidate().digest()));
             ReleaseRequest done = journal.find(request.id()).orElseThrow();
             announcer.detail(done, "Deployment finished: " + end.progress());
@@ -151,16 +156,46 @@ public class ShipRelease {
     }
 
     private void fail(ReleaseRequest request, String reason) {
-        Instant now = clock.instant();
         ReleaseState from = journal.find(request.id()).map(ReleaseRequest::state).orElse(request.state());
         if (!from.canMoveTo(ReleaseState.FAILED)) {
             return;
         }
-        journal.transition(request.id(), from, ReleaseState.FAILED, "deploybot", now, reason);
-        audit.append(new AuditEntry(now, null, request.environment(), "release", "failed", request.id() + " " + reason));
+        String outcome = reason + restoreTags(request);
+        Instant now = clock.instant();
+        journal.transition(request.id(), from, ReleaseState.FAILED, "deploybot", now, outcome);
+        audit.append(new AuditEntry(now, null, request.environment(), request.kind().name().toLowerCase(), "failed",
+                request.id() + " " + outcome));
         ReleaseRequest failed = journal.find(request.id()).orElseThrow();
-        announcer.detail(failed, "Failed: " + reason);
-        announcer.updated(failed, reason);
+        announcer.detail(failed, "Failed: " + outcome);
+        announcer.updated(failed, outcome);
+    }
+
+    /**
+     * With {@code on-failure: restore-tags}, a failed release puts the tags back so {@code release} names
+     * what actually runs again. The restore is a recorded plan too: if it is cut off, the resumed release
+     * fails again and finishes it. Answers what to add to the failure for people.
+     */
+    private String restoreTags(ReleaseRequest request) {
+        Environment.ReleaseSettings settings = environments.find(request.environment()).flatMap(Environment::release).orElse(null);
+        if (request.isRollback() || settings == null || !settings.restoreTagsOnFailure()
+                || journal.plan(request.id(), PlanStep.Plan.PROMOTE).stream().noneMatch(PlanStep::done)) {
+            return "";
+        }
+        return promote.restore(request, settings).stream()
+                .filter(step -> step.tag().equals(settings.releaseTag()))
+                .findFirst()
+                .map(step -> " · tags restored: `" + step.tag() + "` is `" + step.manifest().digest().substring(7, 19) + "` again")
+                .orElse("");
+    }
+
+    /** A release this rollback stopped may still be deploying at AWS; stop it there (CodeDeploy rolls back). */
+    private void stopInterrupted(ReleaseRequest rollback, ServiceDeployer deployer, Environment.DeploySettings settings) {
+        journal.find(rollback.interrupted())
+                .filter(release -> release.deploymentId() != null)
+                .ifPresent(release -> {
+                    deployer.stop(settings, new DeploymentHandle(release.deploymentId(), release.deployedRevision()));
+                    announcer.detail(rollback, "Stopped the deployment of `" + release.candidate().shortDigest() + "`");
+                });
     }
 
     /** Renews the lease on every look at the deployment, and stops when another worker took it over. */
@@ -181,7 +216,7 @@ public class ShipRelease {
         }
 
         @Override
-        public DeploymentHandle start(Environment.DeploySettings settings, dev.deploybot.core.ImageRef image,
+        public DeploymentHandle start(Environment.DeploySettings settings, ImageRef image,
                                       String imageUri, String id) {
             renew();
             return deployer.start(settings, image, imageUri, id);
@@ -190,7 +225,16 @@ public class ShipRelease {
         @Override
         public DeploymentStatus check(Environment.DeploySettings settings, DeploymentHandle handle) {
             renew();
+            if (journal.find(requestId).map(ReleaseRequest::state).orElse(null) != ReleaseState.DEPLOYING) {
+                throw new LeaseLost(); // stopped by a rollback: someone else owns the environment now
+            }
             return deployer.check(settings, handle);
+        }
+
+        @Override
+        public void stop(Environment.DeploySettings settings, DeploymentHandle handle) {
+            renew();
+            deployer.stop(settings, handle);
         }
 
         private void renew() {

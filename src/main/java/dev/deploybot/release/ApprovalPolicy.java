@@ -20,14 +20,18 @@ public final class ApprovalPolicy {
         if (closed.isPresent()) {
             return closed;
         }
-        if (request.requester().equals(userId) && !settings.allowSelfApproval()) {
-            return Optional.of("You asked for this release, so someone else has to approve it.");
+        if (request.isRollback() && !settings.rollback().requiresApproval()) {
+            return Optional.empty();
+        }
+        boolean selfApprovalAllowed = request.isRollback() ? settings.rollback().approverMaySelfApprove() : settings.allowSelfApproval();
+        if (request.requester().equals(userId) && !selfApprovalAllowed) {
+            return Optional.of("You asked for this " + request.kind().name().toLowerCase() + ", so someone else has to approve it.");
         }
         if (!isApprover(userId)) {
             return Optional.of("You are not on the approver list for " + request.environment() + ".");
         }
         if (request.approvedBy(userId)) {
-            return Optional.of("You already approved this release; it needs " + settings.requiredApprovals()
+            return Optional.of("You already approved this " + request.kind().name().toLowerCase() + "; it needs " + settings.requiredApprovals()
                     + " different approvers.");
         }
         return Optional.empty();
@@ -62,7 +66,7 @@ public final class ApprovalPolicy {
         return Optional.empty();
     }
 
-    private boolean isApprover(String userId) {
+    public boolean isApprover(String userId) {
         if (settings.approvers().contains(userId)) {
             return true;
         }

@@ -21,16 +21,19 @@ public class DecideRelease {
     private final ReleaseJournal journal;
     private final ImageRegistry registry;
     private final ApproverDirectory directory;
+    private final EnvironmentLocks locks;
     private final ReleaseAnnouncer announcer;
     private final AuditTrail audit;
     private final Clock clock;
 
     public DecideRelease(Environments environments, ReleaseJournal journal, ImageRegistry registry,
-                         ApproverDirectory directory, ReleaseAnnouncer announcer, AuditTrail audit, Clock clock) {
+                         ApproverDirectory directory, EnvironmentLocks locks, ReleaseAnnouncer announcer, AuditTrail audit,
+                         Clock clock) {
         this.environments = environments;
         this.journal = journal;
         this.registry = registry;
         this.directory = directory;
+        this.locks = locks;
         this.announcer = announcer;
         this.audit = audit;
         this.clock = clock;
@@ -66,9 +69,21 @@ public class DecideRelease {
         if (refusal.isPresent()) {
             return refuse(request, actor, "approve", refusal.get());
         }
+        if (!request.isRollback()) {
+            Optional<EnvironmentLocks.Lock> lock = locks.lockOf(request.environment());
+            if (lock.isPresent()) {
+                return refuse(request, actor, "approve", Locks.describe(lock.get()));
+            }
+        }
         if (registry.describe(request.candidate().repository(), request.candidate().digest()).isEmpty()) {
             return refuse(request, actor, "approve", "The pinned image " + request.candidate().shortDigest()
                     + " is no longer in `" + request.candidate().repository() + "`; it cannot be released. Request a new release.");
+        }
+        if (request.isRollback()) {
+            Optional<String> busy = stopRunningRelease(request, actor, now);
+            if (busy.isPresent()) {
+                return refuse(request, actor, "approve", busy.get());
+            }
         }
         ReleaseJournal.Approval approval = journal.approve(requestId, actor.userId(), now, settings.requiredApprovals());
         switch (approval.result()) {
@@ -93,8 +108,14 @@ public class DecideRelease {
             }
         }
         ReleaseRequest approved = journal.find(requestId).orElseThrow();
-        audit.append(new AuditEntry(now, actor.userId(), request.environment(), "release", "approved",
+        audit.append(new AuditEntry(now, actor.userId(), request.environment(), request.kind().name().toLowerCase(), "approved",
                 requestId + " " + request.candidate().digest() + " replacing " + request.previousDigest()));
+        if (request.isRollback()) {
+            // Keeps the next hasty /deploy from shipping the image that was just rolled away from.
+            locks.lock(new EnvironmentLocks.Lock(request.environment(), request.requester(), "rolled back from `"
+                    + request.previousDigest().substring(7, 19) + "` by <@" + request.requester() + ">", now));
+            audit.append(new AuditEntry(now, request.requester(), request.environment(), "lock", "locked", "rollback " + requestId));
+        }
         announcer.updated(approved, "Approved; moving tags");
         return new Approved(approved);
     }
@@ -130,6 +151,31 @@ public class DecideRelease {
         audit.append(new AuditEntry(now, actor.userId(), request.environment(), "release", to.name().toLowerCase(), requestId));
         announcer.updated(closed, to == ReleaseState.REJECTED ? "Rejected" : "Cancelled");
         return new Closed(closed);
+    }
+
+    /**
+     * A rollback cannot wait for a bad release to finish deploying: the release is marked stopped (which
+     * frees the environment's running slot) and noted on the rollback, whose pipeline stops it at AWS.
+     * Answers why the rollback must wait when tags are being moved right now.
+     */
+    private Optional<String> stopRunningRelease(ReleaseRequest rollback, Actor actor, Instant now) {
+        Optional<ReleaseRequest> running = journal.runningFor(rollback.environment());
+        if (running.isEmpty() || running.get().id().equals(rollback.id())) {
+            return Optional.empty();
+        }
+        ReleaseRequest release = running.get();
+        if (release.state() != ReleaseState.DEPLOYING || release.isRollback()) {
+            return Optional.of("A " + release.kind().name().toLowerCase() + " of " + release.environment()
+                    + " is " + (release.state() == ReleaseState.APPROVED ? "moving tags" : "running") + " right now; approve again in a moment.");
+        }
+        String reason = "stopped: rollback requested by <@" + rollback.requester() + ">";
+        if (journal.transition(release.id(), ReleaseState.DEPLOYING, ReleaseState.FAILED, actor.userId(), now, reason)) {
+            journal.interrupted(rollback.id(), release.id());
+            audit.append(new AuditEntry(now, actor.userId(), release.environment(), "release", "stopped",
+                    release.id() + " for rollback " + rollback.id()));
+            journal.find(release.id()).ifPresent(stopped -> announcer.updated(stopped, reason));
+        }
+        return Optional.empty();
     }
 
     private Refused refuse(ReleaseRequest request, Actor actor, String action, String reason) {

@@ -23,14 +23,16 @@ import java.util.regex.Pattern;
 public class RequestRelease {
     private final ImageRegistry registry;
     private final ReleaseJournal journal;
+    private final EnvironmentLocks locks;
     private final ReleaseAnnouncer announcer;
     private final AuditTrail audit;
     private final Clock clock;
 
-    public RequestRelease(ImageRegistry registry, ReleaseJournal journal, ReleaseAnnouncer announcer, AuditTrail audit,
-                          Clock clock) {
+    public RequestRelease(ImageRegistry registry, ReleaseJournal journal, EnvironmentLocks locks, ReleaseAnnouncer announcer,
+                          AuditTrail audit, Clock clock) {
         this.registry = registry;
         this.journal = journal;
+        this.locks = locks;
         this.announcer = announcer;
         this.audit = audit;
         this.clock = clock;
@@ -49,6 +51,10 @@ public class RequestRelease {
     public Outcome request(Environment environment, Actor requester, String note) {
         Environment.ReleaseSettings settings = environment.release()
                 .orElseThrow(() -> new IllegalArgumentException(environment.name() + " has no release settings"));
+        Optional<EnvironmentLocks.Lock> lock = locks.lockOf(environment.name());
+        if (lock.isPresent()) {
+            return refuse(environment, requester, Locks.describe(lock.get()), Optional.empty());
+        }
         Optional<ReleaseRequest> pending = journal.pendingFor(environment.name());
         if (pending.isPresent()) {
             return refuse(environment, requester, "A release request for " + environment.name() + " is already waiting for approval.", pending);

@@ -23,12 +23,15 @@ class DeployCommandRoutes implements SlackRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(DeployCommandRoutes.class);
     private final Environments environments;
     private final List<EnvironmentCommand> commands;
+    private final List<VerbCommand> verbs;
     private final AuditTrail audit;
     private final Clock clock;
 
-    DeployCommandRoutes(Environments environments, List<EnvironmentCommand> commands, AuditTrail audit, Clock clock) {
+    DeployCommandRoutes(Environments environments, List<EnvironmentCommand> commands, List<VerbCommand> verbs,
+                        AuditTrail audit, Clock clock) {
         this.environments = environments;
         this.commands = commands;
+        this.verbs = verbs;
         this.audit = audit;
         this.clock = clock;
     }
@@ -38,13 +41,26 @@ class DeployCommandRoutes implements SlackRoutes {
         app.command("/deploy", (request, context) -> context.ack(answer(request.getPayload())));
     }
 
-    String answer(SlashCommandPayload payload) {
-        // Slack sends no text at all for a bare "/deploy".
-        String text = payload.getText() == null ? "" : payload.getText().strip();
+    /** {@code [verb] environment [arguments]}, as typed after {@code /deploy}. */
+    private record Parsed(Optional<VerbCommand> verb, String environment, String arguments) {
+    }
+
+    private Parsed parse(String text) {
         String[] words = text.split("\\s+", 2);
         String first = words[0].toLowerCase(Locale.ROOT);
         String rest = words.length > 1 ? words[1].strip() : "";
-        if (first.isEmpty() || first.equals("help")) {
+        Optional<VerbCommand> verb = verbs.stream().filter(candidate -> candidate.verb().equals(first)).findFirst();
+        if (verb.isEmpty()) {
+            return new Parsed(verb, first, rest);
+        }
+        String[] target = rest.split("\\s+", 2);
+        return new Parsed(verb, target[0].toLowerCase(Locale.ROOT), target.length > 1 ? target[1].strip() : "");
+    }
+
+    String answer(SlashCommandPayload payload) {
+        // Slack sends no text at all for a bare "/deploy".
+        String text = payload.getText() == null ? "" : payload.getText().strip();
+        if (text.isEmpty() || text.equalsIgnoreCase("help")) {
             return MessageViews.usage(environments);
         }
         Actor actor;
@@ -53,30 +69,38 @@ class DeployCommandRoutes implements SlackRoutes {
         } catch (IllegalArgumentException | NullPointerException e) {
             return "Slack sent a command without a valid user; nothing was done.";
         }
-        Optional<Environment> environment = environments.find(first);
+        Parsed command = parse(text);
+        if (command.environment().isEmpty()) {
+            return "Which environment? `/deploy " + command.verb().map(VerbCommand::verb).orElse("") + " <environment>`.\n\n"
+                    + MessageViews.usage(environments);
+        }
+        Optional<Environment> environment = environments.find(command.environment());
         if (environment.isEmpty()) {
-            refuse(actor, first, "unknown environment");
-            return MessageViews.unknownEnvironment(first, environments) + "\n\n" + MessageViews.usage(environments);
+            refuse(actor, command.environment(), "unknown environment");
+            return MessageViews.unknownEnvironment(command.environment(), environments) + "\n\n" + MessageViews.usage(environments);
         }
         if (!environment.get().acceptsCommandsFrom(payload.getChannelId())) {
-            refuse(actor, first, "channel " + payload.getChannelId() + " not allowed");
-            return "Commands for `" + first + "` are not accepted in this channel.";
+            refuse(actor, command.environment(), "channel " + payload.getChannelId() + " not allowed");
+            return "Commands for `" + command.environment() + "` are not accepted in this channel.";
         }
         DeployInvocation invocation = new DeployInvocation(actor, payload.getChannelId(),
                 DeployInvocation.keyFor(payload.getTriggerId() == null ? text + payload.getUserId() : payload.getTriggerId()));
-        for (EnvironmentCommand command : commands) {
-            if (command.handles(environment.get())) {
-                try {
-                    return command.handle(environment.get(), rest, invocation);
-                } catch (RejectedExecutionException busy) {
-                    LOG.warn("work queue full; refused /deploy {} from {}", first, actor.userId());
-                    refuse(actor, first, "busy");
-                    return "deploybot is busy right now; nothing was started. Try again in a minute.";
+        try {
+            if (command.verb().isPresent()) {
+                return command.verb().get().handle(environment.get(), command.arguments(), invocation);
+            }
+            for (EnvironmentCommand handler : commands) {
+                if (handler.handles(environment.get())) {
+                    return handler.handle(environment.get(), command.arguments(), invocation);
                 }
             }
+        } catch (RejectedExecutionException busy) {
+            LOG.warn("work queue full; refused /deploy {} from {}", text, actor.userId());
+            refuse(actor, command.environment(), "busy");
+            return "deploybot is busy right now; nothing was started. Try again in a minute.";
         }
-        refuse(actor, first, "nothing configured");
-        return "`" + first + "` has nothing deploybot can do with it yet (no build or release configured).";
+        refuse(actor, command.environment(), "nothing configured");
+        return "`" + command.environment() + "` has nothing deploybot can do with it yet (no build or release configured).";
     }
 
     private void refuse(Actor actor, String environment, String why) {

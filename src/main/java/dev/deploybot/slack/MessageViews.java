@@ -49,6 +49,8 @@ public final class MessageViews {
                 *deploybot* — build and ship from Slack.
                 • `/deploy <environment> [ref]` — start the environment's build for a branch, tag or commit (default: its configured ref)
                 • `/deploy <environment> [note]` — for environments with a release gate: ask for an approved release of the latest image
+                • `/deploy rollback <environment> [generations]` — put back the image released before (default 1 generation)
+                • `/deploy lock <environment> <reason>` — refuse releases until `/deploy unlock <environment>` (approvers)
                 • `/deploy help` — this message
                 Environments: %s""".formatted(names.isEmpty() ? "none configured" : names);
     }

@@ -5,7 +5,9 @@ import com.slack.api.bolt.App;
 import dev.deploybot.config.WorkExecutor;
 import dev.deploybot.core.Actor;
 import dev.deploybot.pipeline.ShipRelease;
+import dev.deploybot.core.Environments;
 import dev.deploybot.release.DecideRelease;
+import dev.deploybot.release.ReleaseJournal;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -26,24 +28,49 @@ class ReleaseButtons implements SlackRoutes {
     private static final Pattern REQUEST_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private final DecideRelease decide;
     private final ShipRelease ship;
+    private final ReleaseJournal journal;
+    private final Environments environments;
+    private final RollbackCommand rollback;
     private final SlackChat chat;
     private final ExecutorService work;
 
-    ReleaseButtons(DecideRelease decide, ShipRelease ship, SlackChat chat, @Named(WorkExecutor.NAME) ExecutorService work) {
+    ReleaseButtons(DecideRelease decide, ShipRelease ship, ReleaseJournal journal, Environments environments,
+                   RollbackCommand rollback, SlackChat chat, @Named(WorkExecutor.NAME) ExecutorService work) {
         this.decide = decide;
         this.ship = ship;
+        this.journal = journal;
+        this.environments = environments;
+        this.rollback = rollback;
         this.chat = chat;
         this.work = work;
     }
 
     @Override
     public void register(App app) {
-        route(app, ReleaseViews.APPROVE, decide::approve);
-        route(app, ReleaseViews.REJECT, decide::reject);
-        route(app, ReleaseViews.CANCEL, decide::cancel);
+        route(app, ReleaseViews.APPROVE, decision(decide::approve));
+        route(app, ReleaseViews.REJECT, decision(decide::reject));
+        route(app, ReleaseViews.CANCEL, decision(decide::cancel));
+        route(app, ReleaseViews.ROLL_BACK, this::rollBack);
     }
 
-    private void route(App app, String actionId, BiFunction<String, Actor, DecideRelease.Outcome> decision) {
+    /** What a click does once Slack has been answered. */
+    private interface Click {
+        void handle(String requestId, Actor actor, String channelId);
+    }
+
+    private Click decision(BiFunction<String, Actor, DecideRelease.Outcome> decision) {
+        return (requestId, actor, channelId) -> work.execute(() -> decideAndShip(decision, requestId, actor, channelId));
+    }
+
+    /** The Roll back button of a finished release: the same request as {@code /deploy rollback <env>}. */
+    private void rollBack(String requestId, Actor actor, String channelId) {
+        journal.find(requestId)
+                .flatMap(release -> environments.find(release.environment()))
+                .ifPresentOrElse(environment -> rollback.start(environment, actor, 1, channelId),
+                        () -> chat.whisper(channelId, actor.userId(), "That release does not exist (any more)."));
+    }
+
+    private void route(App app, String actionId, Click click) {
         app.blockAction(actionId, (request, context) -> {
             BlockActionPayload payload = request.getPayload();
             String userId = payload.getUser() == null ? null : payload.getUser().getId();
@@ -63,7 +90,7 @@ class ReleaseButtons implements SlackRoutes {
                 return context.ack();
             }
             try {
-                work.execute(() -> decideAndShip(decision, requestId, actor, channelId));
+                click.handle(requestId, actor, channelId);
             } catch (RejectedExecutionException busy) {
                 chat.whisper(channelId, userId, "deploybot is busy; your click changed nothing. Try again in a minute.");
             }

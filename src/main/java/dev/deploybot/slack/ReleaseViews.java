@@ -26,6 +26,7 @@ final class ReleaseViews {
     static final String APPROVE = "release_approve";
     static final String REJECT = "release_reject";
     static final String CANCEL = "release_cancel";
+    static final String ROLL_BACK = "release_rollback";
 
     private ReleaseViews() {
     }
@@ -33,15 +34,16 @@ final class ReleaseViews {
     static SlackView release(Environment environment, ReleaseRequest request, String status) {
         Environment.ReleaseSettings settings = environment.release().orElseThrow();
         List<LayoutBlock> blocks = new ArrayList<>();
-        String headline = icon(request.state()) + " *Release to " + escape(environment.name()) + "* requested by <@"
-                + request.requester() + ">" + (request.note() == null ? "" : "\n>" + escape(request.note()));
+        String headline = icon(request.state()) + (request.isRollback() ? " *Rollback of " : " *Release to ")
+                + escape(environment.name()) + "* requested by <@" + request.requester() + ">"
+                + (request.note() == null ? "" : "\n>" + escape(request.note()));
         blocks.add(section(s -> s.text(markdown(headline))));
         List<TextObject> facts = new ArrayList<>();
-        facts.add(markdown("*Image*\n`" + request.candidate().shortDigest() + "`"
+        facts.add(markdown((request.isRollback() ? "*Back to*\n`" : "*Image*\n`") + request.candidate().shortDigest() + "`"
                 + (request.candidateTags().isEmpty() ? "" : " " + tags(request.candidateTags()))));
         facts.add(markdown("*Pushed*\n" + (request.pushedAt() == null ? "unknown" : date(request.pushedAt()))));
-        facts.add(markdown("*`" + escape(settings.releaseTag()) + "` now*\n" + (request.previousDigest() == null
-                ? "nothing released yet" : "`" + shortDigest(request.previousDigest()) + "`")));
+        facts.add(markdown((request.isRollback() ? "*Runs now (rolled away from)*\n" : "*`" + escape(settings.releaseTag()) + "` now*\n")
+                + (request.previousDigest() == null ? "nothing released yet" : "`" + shortDigest(request.previousDigest()) + "`")));
         if (request.compareUrl() != null) {
             facts.add(markdown("*Changes*\n<" + request.compareUrl() + "|compare>"));
         }
@@ -49,8 +51,10 @@ final class ReleaseViews {
         blocks.add(context(c -> c.elements(List.of(markdown(progressLine(settings, request, status))))));
         if (request.state() == ReleaseState.PENDING) {
             blocks.add(actions(a -> a.blockId("release_decision").elements(buttons(request))));
+        } else if (!request.isRollback() && (request.state() == ReleaseState.SUCCEEDED || request.state() == ReleaseState.FAILED)) {
+            blocks.add(actions(a -> a.blockId("release_after").elements(List.of(rollBack(request, settings)))));
         }
-        String fallback = environment.name() + " release " + request.candidate().shortDigest() + ": "
+        String fallback = environment.name() + " " + request.kind().name().toLowerCase() + " " + request.candidate().shortDigest() + ": "
                 + request.state().name().toLowerCase() + (status == null ? "" : " — " + status);
         return new SlackView(fallback, blocks);
     }
@@ -62,7 +66,7 @@ final class ReleaseViews {
                     + String.join(", ", request.approvals().stream().map(a -> "<@" + a.approver() + ">").toList()))
                     + " · expires " + date(request.expiresAt());
             case APPROVED, DEPLOYING -> approvedBy(request) + " · " + escape(status == null ? "in progress" : status);
-            case SUCCEEDED -> approvedBy(request) + " · :white_check_mark: *Succeeded* in " + minutes(request)
+            case SUCCEEDED -> approvedBy(request) + (request.isRollback() ? " · :white_check_mark: *Rolled back* in " : " · :white_check_mark: *Succeeded* in ") + minutes(request)
                     + (status == null ? "" : " · " + escape(status));
             case FAILED -> approvedBy(request) + " · :x: *Failed* after " + minutes(request) + ": "
                     + escape(request.failure() == null ? String.valueOf(status) : request.failure());
@@ -90,6 +94,19 @@ final class ReleaseViews {
         return List.of(approve, reject, cancel);
     }
 
+    private static ButtonElement rollBack(ReleaseRequest request, Environment.ReleaseSettings settings) {
+        String previous = settings.generationTags().size() > 1 ? settings.generationTags().get(1) : settings.releaseTag();
+        return ButtonElement.builder().actionId(ROLL_BACK).value(request.id()).style("danger")
+                .text(plain("Roll back"))
+                .confirm(ConfirmationDialogObject.builder()
+                        .title(plain("Roll back " + request.environment() + "?"))
+                        .text(markdown("Asks to put `" + previous + "` back into service, like `/deploy rollback " + request.environment() + "`."))
+                        .confirm(plain("Roll back"))
+                        .deny(plain("Cancel"))
+                        .build())
+                .build();
+    }
+
     private static String approvedBy(ReleaseRequest request) {
         return ":white_check_mark: Approved by " + String.join(", ", request.approvals().stream()
                 .map(approval -> "<@" + approval.approver() + ">").toList())
@@ -112,6 +129,7 @@ final class ReleaseViews {
         return switch (state) {
             case PENDING -> ":rocket:";
             case APPROVED, DEPLOYING -> ":arrows_counterclockwise:";
+            case SUPERSEDED -> ":leftwards_arrow_with_hook:";
             case SUCCEEDED -> ":white_check_mark:";
             case FAILED -> ":x:";
             default -> ":white_circle:";

@@ -167,6 +167,11 @@ class FollowDeploymentTest {
         }
 
         @Override
+        public void stop(DeploySettings settings, DeploymentHandle handle) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public DeploymentStatus check(DeploySettings settings, DeploymentHandle handle) {
             Object next = script.get(Math.min(checks++, script.size() - 1));
             if (next instanceof ExternalFailure failure) {

@@ -41,5 +41,10 @@ class ServiceDeployersTest {
         public DeploymentStatus check(DeploySettings settings, DeploymentHandle handle) {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public void stop(DeploySettings settings, DeploymentHandle handle) {
+            throw new UnsupportedOperationException();
+        }
     }
 }

@@ -62,7 +62,8 @@ class ApprovalPolicyTest {
 
     private static ApprovalPolicy policy(boolean selfApproval, int required) {
         return new ApprovalPolicy(new Environment.ReleaseSettings("app", "latest", List.of("release"),
-                List.of("U0LEAD", "S0SRE"), required, selfApproval, Duration.ofMinutes(30), Optional.empty(), "x"), GROUPS);
+                List.of("U0LEAD", "S0SRE"), required, selfApproval, Duration.ofMinutes(30), Optional.empty(), "x",
+                Environment.RollbackPolicy.SAFE, true), GROUPS);
     }
 
     private static ReleaseRequest withRequester(String requester) {

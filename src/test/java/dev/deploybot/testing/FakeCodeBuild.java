@@ -113,8 +113,24 @@ public final class FakeCodeBuild implements AwsJsonService {
         return switch (operation) {
             case "StartBuild" -> startBuild(request);
             case "BatchGetBuilds" -> batchGetBuilds(request);
+            case "StopBuild" -> stopBuild(request);
             default -> throw AwsError.unknownOperation(TARGET_PREFIX + "." + operation);
         };
+    }
+
+    /** StopBuild ends a running build as STOPPED; stopping a finished build changes nothing, as in CodeBuild. */
+    private JsonNode stopBuild(JsonNode request) throws AwsError {
+        String id = request.path("id").asText(null);
+        ObjectNode build = id == null ? null : builds.get(id);
+        if (build == null) {
+            throw new AwsError("ResourceNotFoundException", "Build " + id + " does not exist");
+        }
+        if (!FINAL_STATUSES.contains(build.path("buildStatus").asText())) {
+            completeBuild(id, "STOPPED", build.path("currentPhase").asText("BUILD"), "Build was stopped.");
+        }
+        ObjectNode response = JSON.createObjectNode();
+        response.set("build", build.deepCopy());
+        return response;
     }
 
     private JsonNode startBuild(JsonNode request) throws AwsError {

@@ -1,0 +1,35 @@
+package dev.deploybot.slack;
+
+import dev.deploybot.config.WorkExecutor;
+import dev.deploybot.core.Environment;
+import dev.deploybot.release.UnlockEnvironment;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+
+import java.util.concurrent.ExecutorService;
+
+/** {@code /deploy unlock prd}: checking approver groups may ask Slack, so the answer comes after the ack. */
+@Singleton
+class UnlockCommand implements VerbCommand {
+    private final UnlockEnvironment unlock;
+    private final SlackChat chat;
+    private final ExecutorService work;
+
+    UnlockCommand(UnlockEnvironment unlock, SlackChat chat, @Named(WorkExecutor.NAME) ExecutorService work) {
+        this.unlock = unlock;
+        this.chat = chat;
+        this.work = work;
+    }
+
+    @Override
+    public String verb() {
+        return "unlock";
+    }
+
+    @Override
+    public String handle(Environment environment, String arguments, DeployInvocation invocation) {
+        work.execute(() -> chat.whisper(invocation.channelId(), invocation.actor().userId(),
+                unlock.unlock(environment, invocation.actor())));
+        return "Unlocking " + environment.name() + "…";
+    }
+}
