@@ -12,7 +12,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 /** The package rules of the design guide: the domain in the middle, adapters at the edges. */
 class ArchitectureTest {
-    private static final String[] FEATURES = {"..build..", "..release..", "..deploy.."};
+    private static final String[] FEATURES = {"..build..", "..release..", "..deploy..", "..activity.."};
     private static JavaClasses classes;
 
     @BeforeAll
@@ -43,7 +43,7 @@ class ArchitectureTest {
 
     @Test
     void featuresDoNotImportEachOther() {
-        slices().matching("dev.deploybot.(build|release|deploy)..").should().notDependOnEachOther().check(classes);
+        slices().matching("dev.deploybot.(build|release|deploy|activity)..").should().notDependOnEachOther().check(classes);
     }
 
     @Test
