@@ -1,8 +1,9 @@
 -- Portable between PostgreSQL and H2 (which runs in PostgreSQL mode).
 
 -- Every EventBridge event the bot accepted, by its id: EventBridge delivers at least once, so a second
--- delivery of an id is dropped here. The body is kept until the event is handled, so an event accepted
--- over HTTP (answered 2xx before it was processed) survives a crash; handled rows are pruned later.
+-- delivery of an id is dropped here. An event accepted over HTTP (answered 2xx before it was processed)
+-- keeps its body until handled, so it survives a crash; one from SQS has none (the queue redelivers it).
+-- Handled rows are pruned after the retention period.
 CREATE TABLE aws_events (
     event_id    VARCHAR(128) PRIMARY KEY,
     detail_type VARCHAR(128) NOT NULL,

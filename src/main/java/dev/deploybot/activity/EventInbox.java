@@ -13,7 +13,10 @@ public interface EventInbox {
 
     void handled(String eventId, String outcome, Instant at);
 
-    /** Events accepted before {@code receivedBefore} and never handled (their handler crashed or was refused). */
+    /**
+     * Events kept with their body, accepted before {@code receivedBefore} and never handled (their handler crashed
+     * or was refused). Events admitted without a body are left alone: their queue delivers them again.
+     */
     List<ReceivedEvent> unhandled(Instant receivedBefore, int limit);
 
     /** Forgets handled events older than {@code cutoff}; answers how many. */
@@ -23,6 +26,7 @@ public interface EventInbox {
         NEW, UNHANDLED, HANDLED
     }
 
+    /** @param body the event as received; null when a queue keeps it (and redelivers it) anyway */
     record ReceivedEvent(String id, String detailType, String body, Instant receivedAt) {
     }
 }

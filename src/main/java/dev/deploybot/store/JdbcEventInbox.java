@@ -42,7 +42,7 @@ public class JdbcEventInbox implements EventInbox {
     public List<ReceivedEvent> unhandled(Instant receivedBefore, int limit) {
         return sql.query("""
                 SELECT event_id, detail_type, body, received_at FROM aws_events
-                WHERE handled_at IS NULL AND received_at < ? ORDER BY received_at LIMIT ?""",
+                WHERE handled_at IS NULL AND body IS NOT NULL AND received_at < ? ORDER BY received_at LIMIT ?""",
                 row -> new ReceivedEvent(row.getString("event_id"), row.getString("detail_type"), row.getString("body"),
                         Sql.instant(row, "received_at")), receivedBefore, limit);
     }
