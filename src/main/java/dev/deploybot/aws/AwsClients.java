@@ -6,6 +6,7 @@ import jakarta.inject.Singleton;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.codebuild.CodeBuildClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The SDK clients, built with the default region and credential chains and no endpoint override:
@@ -25,5 +26,12 @@ public class AwsClients {
     @Bean(preDestroy = "close")
     EcrClient ecr() {
         return EcrClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    /** Only built when the events queue is configured (its poller is the one user). */
+    @Singleton
+    @Bean(preDestroy = "close")
+    SqsClient sqs() {
+        return SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
     }
 }
