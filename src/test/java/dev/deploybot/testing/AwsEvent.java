@@ -60,6 +60,23 @@ public final class AwsEvent {
         return new AwsEvent(copy).withNewId();
     }
 
+    /**
+     * Points a CodeBuild event at a build the fake CodeBuild started, with its number, ref and logs link, as
+     * CodeBuild would describe that build.
+     */
+    public AwsEvent forBuild(JsonNode fakeBuild) {
+        AwsEvent event = forBuild(fakeBuild.get("id").asText());
+        ObjectNode info = (ObjectNode) event.root.path("detail").path("additional-information");
+        info.put("build-number", fakeBuild.get("buildNumber").asDouble());
+        if (fakeBuild.hasNonNull("sourceVersion")) {
+            info.put("source-version", fakeBuild.get("sourceVersion").asText());
+        }
+        if (info.has("logs")) {
+            ((ObjectNode) info.get("logs")).put("deep-link", fakeBuild.path("logs").path("deepLink").asText());
+        }
+        return event;
+    }
+
     public AwsEvent withDetail(String field, String value) {
         ObjectNode copy = root.deepCopy();
         ((ObjectNode) copy.get("detail")).put(field, value);
