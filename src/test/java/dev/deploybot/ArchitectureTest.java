@@ -59,6 +59,14 @@ class ArchitectureTest {
                 .check(classes);
     }
 
+    /** JSON shapes belong to the edges that read them (events, slack) and the store; features get values. */
+    @Test
+    void featuresReadNoJson() {
+        noClasses().that().resideInAnyPackage(FEATURES)
+                .should().dependOnClassesThat().resideInAPackage("com.fasterxml..")
+                .check(classes);
+    }
+
     @Test
     void adaptersDoNotCallEachOther() {
         slices().matching("dev.deploybot.(aws|store|slack|events)..").should().notDependOnEachOther().check(classes);
