@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -195,7 +196,7 @@ public class RecordChange {
                     y.sourceVersion(), y.initiator(), y.startedAt(), y.endedAt(), y.failedPhase(), y.logsUrl(), x.occurredAt()));
         }
         if (a instanceof DeploymentChange x && b instanceof DeploymentChange y) {
-            return x.state().equals(y.state()) && java.util.Objects.equals(x.reason(), y.reason());
+            return x.state().equals(y.state()) && Objects.equals(x.reason(), y.reason());
         }
         if (a instanceof ImagePushed x && b instanceof ImagePushed y) {
             return x.digest().equals(y.digest()) && x.repository().equals(y.repository()) && x.tag().equals(y.tag());

@@ -3,6 +3,7 @@ package dev.deploybot.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.deploybot.activity.BuildChange;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,13 +31,13 @@ final class CodeBuildPhases {
     }
 
     /** When the build ended: the start of its COMPLETED phase, or the end of the last phase that has one. */
-    static java.time.Instant end(JsonNode phases) {
-        java.time.Instant end = null;
+    static Instant end(JsonNode phases) {
+        Instant end = null;
         for (JsonNode phase : phases) {
             if ("COMPLETED".equals(EventDetail.optional(phase, "phase-type"))) {
                 return CodeBuildTime.parse(EventDetail.optional(phase, "start-time"));
             }
-            java.time.Instant phaseEnd = CodeBuildTime.parse(EventDetail.optional(phase, "end-time"));
+            Instant phaseEnd = CodeBuildTime.parse(EventDetail.optional(phase, "end-time"));
             end = phaseEnd != null ? phaseEnd : end;
         }
         return end;

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -95,7 +96,7 @@ public class EventIntake {
             return new Ignored("nothing to track in this " + event.detailType());
         }
         RecordChange.Outcome outcome = recordChange.record(change.get());
-        String name = outcome.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+        String name = outcome.getClass().getSimpleName().toLowerCase(Locale.ROOT);
         count("deploybot.events.handled", event.detailType(), "outcome", name);
         inbox.handled(event.id(), name, clock.instant());
         if (outcome instanceof RecordChange.Recorded) {

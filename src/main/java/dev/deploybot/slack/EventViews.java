@@ -13,6 +13,7 @@ import dev.deploybot.activity.Tracked;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static com.slack.api.model.block.Blocks.actions;
 import static com.slack.api.model.block.Blocks.context;
@@ -81,9 +82,9 @@ public final class EventViews {
         return new SlackView(build.project() + " build #" + build.number() + " " + word(build), blocks);
     }
 
-    private static java.util.Optional<LayoutBlock> failure(BuildChange build) {
+    private static Optional<LayoutBlock> failure(BuildChange build) {
         if (build.progress() != Progress.FAILED || build.failedPhase() == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         BuildChange.FailedPhase failed = build.failedPhase();
         String message = failed.message() == null ? "(CodeBuild gave no reason)" : failed.message();
@@ -93,10 +94,10 @@ public final class EventViews {
         String text = "Failed in *" + MessageViews.escape(failed.phase()) + "*"
                 + (failed.status() != null && !failed.status().equals("FAILED") ? " (" + MessageViews.escape(failed.status()) + ")" : "")
                 + ":\n```" + MessageViews.escape(message).replace("```", "'''") + "```";
-        return java.util.Optional.of(section(s -> s.text(MessageViews.markdown(text))));
+        return Optional.of(section(s -> s.text(MessageViews.markdown(text))));
     }
 
-    private static java.util.Optional<LayoutBlock> buttons(Tracked tracked, BuildChange build) {
+    private static Optional<LayoutBlock> buttons(Tracked tracked, BuildChange build) {
         List<BlockElement> buttons = new ArrayList<>();
         if (build.logsUrl() != null && build.logsUrl().startsWith("https://")) {
             buttons.add(ButtonElement.builder().actionId("build_logs").text(MessageViews.plain("View logs"))
@@ -107,7 +108,7 @@ public final class EventViews {
             buttons.add(ButtonElement.builder().actionId(RETRY).text(MessageViews.plain("Retry"))
                     .value(build.buildId()).build());
         }
-        return buttons.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(actions(a -> a.elements(buttons)));
+        return buttons.isEmpty() ? Optional.empty() : Optional.of(actions(a -> a.elements(buttons)));
     }
 
     private static SlackView deploymentStatus(DeploymentChange deployment) {

@@ -89,7 +89,9 @@ class AwsEventsEndpointTest {
 
     @Test
     void malformedOrOversizedBodiesAreRefused() {
-        assertThat(events.post("{not json", KEY).statusCode()).isEqualTo(400);
+        HttpResponse<String> notJson = events.post("{not json", KEY);
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(notJson.body()).contains("not an EventBridge event: not JSON");
         assertThat(events.post("[1,2,3]", KEY).statusCode()).isEqualTo(400);
         HttpResponse<String> noDetail = events.post("{\"id\":\"x1\",\"detail-type\":\"A\",\"source\":\"s\",\"time\":\"2020-01-01T00:00:00Z\"}", KEY);
         assertThat(noDetail.statusCode()).isEqualTo(400);
