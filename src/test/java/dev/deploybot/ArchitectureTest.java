@@ -12,7 +12,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 /** The package rules of the design guide: the domain in the middle, adapters at the edges. */
 class ArchitectureTest {
-    private static final String[] FEATURES = {"..build..", "..release..", "..deploy.."};
+    private static final String[] FEATURES = {"..build..", "..release..", "..deploy..", "..activity.."};
     private static JavaClasses classes;
 
     @BeforeAll
@@ -43,7 +43,7 @@ class ArchitectureTest {
 
     @Test
     void featuresDoNotImportEachOther() {
-        slices().matching("dev.deploybot.(build|release|deploy)..").should().notDependOnEachOther().check(classes);
+        slices().matching("dev.deploybot.(build|release|deploy|activity)..").should().notDependOnEachOther().check(classes);
     }
 
     @Test
@@ -56,6 +56,14 @@ class ArchitectureTest {
                 .check(classes);
         noClasses().that().resideOutsideOfPackages("dev.deploybot.store..")
                 .should().dependOnClassesThat().resideInAnyPackage("java.sql..")
+                .check(classes);
+    }
+
+    /** JSON shapes belong to the edges that read them (events, slack) and the store; features get values. */
+    @Test
+    void featuresReadNoJson() {
+        noClasses().that().resideInAnyPackage(FEATURES)
+                .should().dependOnClassesThat().resideInAPackage("com.fasterxml..")
                 .check(classes);
     }
 

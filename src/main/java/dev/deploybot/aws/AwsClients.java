@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.codebuild.CodeBuildClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The SDK clients, built with the default region and credential chains and no endpoint override:
@@ -39,5 +40,12 @@ public class AwsClients {
     @Bean(preDestroy = "close")
     CodeDeployClient codeDeploy() {
         return CodeDeployClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    /** Only built when the events queue is configured (its poller is the one user). */
+    @Singleton
+    @Bean(preDestroy = "close")
+    SqsClient sqs() {
+        return SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
     }
 }

@@ -55,15 +55,56 @@ public class SlackChat {
     }
 
     <T extends SlackApiTextResponse> Optional<T> call(String method, Call<T> call) {
+        return Optional.ofNullable(exchange(method, call).response());
+    }
+
+    /** How one call ended, for callers that keep their own retry schedule (the activity outbox). */
+    public sealed interface Result permits Result.Ok, Result.Refused, Result.Unreachable {
+        /** @param ts the message posted or updated */
+        record Ok(String ts) implements Result {
+        }
+
+        /** Slack answered {@code ok:false} (or a 4xx): trying the same again will not help. */
+        record Refused(String error) implements Result {
+        }
+
+        /** Slack failed (5xx, rate limits past our patience) or could not be reached: worth trying later. */
+        record Unreachable() implements Result {
+        }
+    }
+
+    /** Posts a message, in a thread when {@code threadTs} is set. */
+    public Result postMessage(String channel, String threadTs, SlackView view) {
+        Exchange<ChatPostMessageResponse> exchange = exchange("chat.postMessage", () -> methods.chatPostMessage(r -> r
+                .channel(channel).threadTs(threadTs).text(view.fallbackText()).blocks(view.blocks()).unfurlLinks(false)));
+        return exchange.result(ChatPostMessageResponse::getTs);
+    }
+
+    public Result updateMessage(String channel, String ts, SlackView view) {
+        return exchange("chat.update", () -> methods.chatUpdate(r -> r.channel(channel).ts(ts)
+                .text(view.fallbackText()).blocks(view.blocks()))).result(response -> ts);
+    }
+
+    /** @param response set when Slack said ok; {@code refusal} set when it said no for good; neither: unreachable */
+    private record Exchange<T>(T response, String refusal) {
+        Result result(java.util.function.Function<T, String> ts) {
+            if (response != null) {
+                return new Result.Ok(ts.apply(response));
+            }
+            return refusal != null ? new Result.Refused(refusal) : new Result.Unreachable();
+        }
+    }
+
+    private <T extends SlackApiTextResponse> Exchange<T> exchange(String method, Call<T> call) {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
                 T response = call.run();
                 if (response.isOk()) {
-                    return Optional.of(response);
+                    return new Exchange<>(response, null);
                 }
                 if (!"ratelimited".equals(response.getError())) {
                     LOG.warn("Slack {} answered {}", method, response.getError());
-                    return Optional.empty();
+                    return new Exchange<>(null, response.getError());
                 }
                 pause(method, 1, attempt);
             } catch (SlackApiException e) {
@@ -74,14 +115,14 @@ public class SlackChat {
                     pause(method, attempt, attempt);
                 } else {
                     LOG.warn("Slack {} failed with HTTP {}", method, status);
-                    return Optional.empty();
+                    return new Exchange<>(null, "http_" + status);
                 }
             } catch (IOException e) {
                 pause(method, attempt, attempt);
             }
         }
         LOG.warn("Slack {} still failing after {} attempts", method, ATTEMPTS);
-        return Optional.empty();
+        return new Exchange<>(null, null);
     }
 
     private static long retryAfter(SlackApiException e) {

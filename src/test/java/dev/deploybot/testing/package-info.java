@@ -13,6 +13,11 @@
  *       ({@link dev.deploybot.testing.FakeCodeBuild}, {@link dev.deploybot.testing.FakeEcr},
  *       {@link dev.deploybot.testing.FakeEcs}, {@link dev.deploybot.testing.FakeCodeDeploy}); other services plug in as
  *       {@link dev.deploybot.testing.AwsJsonService}.</li>
+ *   <li>{@link dev.deploybot.testing.ElasticMq}: a real SQS server (ElasticMQ) with a queue and its dead-letter
+ *       queue; the app reaches it through {@code aws.endpointUrlSqs}, the twin of {@code AWS_ENDPOINT_URL_SQS}.</li>
+ *   <li>{@link dev.deploybot.testing.AwsEvent}: EventBridge events from the fixtures in {@code src/test/resources/events},
+ *       tied to a test's own build or deployment; {@link dev.deploybot.testing.EventRequests} posts them to
+ *       {@code POST /events/aws} as an API destination does.</li>
  * </ul>
  */
 package dev.deploybot.testing;

@@ -1,0 +1,218 @@
+package dev.deploybot.activity;
+
+import dev.deploybot.core.Environment;
+import dev.deploybot.core.Environments;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Takes one change into the journal: finds the message it belongs to (the bot's own build message, a
+ * release's thread, or a routed channel), refuses to move anything out of a finished state, and keeps only
+ * what is new, so a change told twice is recorded once. Slack is not called here: the journal is the outbox.
+ */
+@Singleton
+public class RecordChange {
+    private static final int ATTEMPTS = 8;
+    private final ActivityJournal journal;
+    private final BotBuilds botBuilds;
+    private final ReleaseThreads releases;
+    private final Routing routing;
+    private final Environments environments;
+    private final Clock clock;
+
+    public RecordChange(ActivityJournal journal, BotBuilds botBuilds, ReleaseThreads releases, Routing routing,
+                        Environments environments, Clock clock) {
+        this.journal = journal;
+        this.botBuilds = botBuilds;
+        this.releases = releases;
+        this.routing = routing;
+        this.environments = environments;
+        this.clock = clock;
+    }
+
+    public sealed interface Outcome permits Recorded, Unchanged, Stale, Unrouted {
+    }
+
+    /** Something new to show about these subjects. */
+    public record Recorded(List<Subject> subjects) implements Outcome {
+    }
+
+    /** Nothing new: the journal already knew all of it. */
+    public record Unchanged(Subject subject) implements Outcome {
+    }
+
+    /** The subject had already finished; a late change cannot reopen it. */
+    public record Stale(Subject subject, Progress known) implements Outcome {
+    }
+
+    /** Nobody asked to hear about it. */
+    public record Unrouted(String why) implements Outcome {
+    }
+
+    public Outcome record(Change change) {
+        if (change instanceof BuildChange build) {
+            return build(build);
+        }
+        if (change instanceof DeploymentChange deployment) {
+            return deployment(deployment);
+        }
+        return image((ImagePushed) change);
+    }
+
+    private Outcome build(BuildChange change) {
+        Subject subject = Subject.build(change.buildId());
+        Optional<BotBuilds.BotBuild> bot = botBuilds.find(change.buildId());
+        if (bot.isPresent() && change.progress().finished()) {
+            botBuilds.finished(change.buildId(), change.status());
+        }
+        Optional<Environment> environment = bot.isPresent()
+                ? environments.find(bot.get().environment())
+                : environments.all().stream().filter(e -> e.build().map(b -> b.project().equals(change.project())).orElse(false)).findFirst();
+        boolean retryable = environment.flatMap(Environment::build).map(b -> b.project().equals(change.project())).orElse(false)
+                && (bot.isPresent() ? bot.get().ref() != null : change.sourceVersion() != null && hasApprovers(environment.get()));
+        Tracked initial;
+        boolean announceNow;
+        if (bot.isPresent()) {
+            BotBuilds.BotBuild started = bot.get();
+            String channel = started.channel() != null ? started.channel() : environment.map(Environment::channel).orElse(null);
+            if (channel == null) {
+                return new Unrouted("the environment " + started.environment() + " of build " + change.buildId() + " is gone");
+            }
+            // Without its start message (the post failed, or is still on its way) only the end earns a new message.
+            announceNow = started.messageTs() != null || change.progress().finished();
+            initial = new Tracked(subject, change, 1, 0, channel, null, announceNow, true, started.messageTs(), null,
+                    started.requester(), started.environment(), null, retryable);
+        } else {
+            Optional<Route> route = routing.forBuildProject(change.project());
+            String channel;
+            if (route.isPresent()) {
+                channel = route.get().channel();
+                announceNow = route.get().wants(change.progress());
+            } else if (environment.isPresent()) {
+                channel = environment.get().channel();
+                announceNow = change.progress() == Progress.FAILED;
+            } else {
+                return new Unrouted("no route for CodeBuild project " + change.project());
+            }
+            initial = new Tracked(subject, change, 1, 0, channel, null, announceNow, false, null, null, null,
+                    environment.map(Environment::name).orElse(null), null, retryable);
+        }
+        return apply(initial, announceNow, retryable);
+    }
+
+    private Outcome deployment(DeploymentChange change) {
+        Subject subject = change.subject();
+        Optional<ReleaseThreads.ReleaseThread> release = releases.forDeployment(change.deploymentId())
+                .filter(thread -> thread.channel() != null && thread.messageTs() != null);
+        if (release.isPresent()) {
+            ReleaseThreads.ReleaseThread thread = release.get();
+            return apply(new Tracked(subject, change, 1, 0, thread.channel(), thread.messageTs(), true, false, null, null,
+                    null, thread.environment(), thread.releaseId(), false), true, false);
+        }
+        Optional<Route> route = change.kind() == Subject.Kind.CODEDEPLOY
+                ? routing.forCodeDeploy(change.scope())
+                : routing.forEcsService(change.scope(), change.name());
+        if (route.isPresent()) {
+            boolean announceNow = route.get().wants(change.progress());
+            return apply(new Tracked(subject, change, 1, 0, route.get().channel(), null, announceNow, false, null, null,
+                    null, null, null, false), announceNow, false);
+        }
+        Optional<Environment> environment = environments.all().stream()
+                .filter(e -> e.deploy().map(d -> deploys(d, change)).orElse(false)).findFirst();
+        if (environment.isEmpty()) {
+            return new Unrouted("no route for " + change.kind() + " " + change.scope() + "/" + change.name());
+        }
+        boolean announceNow = change.progress() == Progress.FAILED;
+        return apply(new Tracked(subject, change, 1, 0, environment.get().channel(), null, announceNow, false, null,
+                null, null, environment.get().name(), null, false), announceNow, false);
+    }
+
+    private Outcome image(ImagePushed change) {
+        if (!routing.announceImages()) {
+            return new Unrouted("image announcements are off");
+        }
+        List<Subject> recorded = new ArrayList<>();
+        Outcome last = new Unrouted("no environment releases from " + change.repository() + ":" + change.tag());
+        for (Environment environment : environments.all()) {
+            boolean releasesIt = environment.release()
+                    .map(r -> r.repository().equals(change.repository()) && r.sourceTag().equals(change.tag()))
+                    .orElse(false);
+            if (!releasesIt) {
+                continue;
+            }
+            Subject subject = new Subject(Subject.Kind.IMAGE, environment.name() + "@" + change.digest());
+            last = apply(new Tracked(subject, change, 1, 0, environment.channel(), null, true, false, null, null, null,
+                    environment.name(), null, false), true, false);
+            if (last instanceof Recorded done) {
+                recorded.addAll(done.subjects());
+            }
+        }
+        return recorded.isEmpty() ? last : new Recorded(recorded);
+    }
+
+    /** Inserts or advances the tracked subject, retrying when a concurrent handler wrote first. */
+    private Outcome apply(Tracked initial, boolean announceNow, boolean retryable) {
+        Subject subject = initial.subject();
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Optional<Tracked> known = journal.find(subject);
+            if (known.isEmpty()) {
+                if (journal.insert(initial, clock.instant())) {
+                    return new Recorded(List.of(subject));
+                }
+                continue;
+            }
+            Tracked current = known.get();
+            Change incoming = initial.change();
+            if (!current.progress().canMoveTo(incoming.progress())) {
+                return new Stale(subject, current.progress());
+            }
+            Change merged = merge(incoming, current.change());
+            if (sameNews(merged, current.change()) && (current.announce() || !announceNow)) {
+                return new Unchanged(subject);
+            }
+            if (journal.replace(current.withChange(merged, announceNow, retryable), current.version(), clock.instant())) {
+                return new Recorded(List.of(subject));
+            }
+        }
+        throw new IllegalStateException("could not record a change of " + subject.key() + ": too much contention");
+    }
+
+    private static Change merge(Change incoming, Change known) {
+        if (incoming instanceof BuildChange build && known instanceof BuildChange earlier) {
+            return build.over(earlier);
+        }
+        return incoming;
+    }
+
+    /** The same as far as people can tell: when it was told does not count. */
+    private static boolean sameNews(Change a, Change b) {
+        if (a instanceof BuildChange x && b instanceof BuildChange y) {
+            return x.equals(new BuildChange(y.buildId(), y.project(), y.number(), y.status(), y.currentPhase(),
+                    y.sourceVersion(), y.initiator(), y.startedAt(), y.endedAt(), y.failedPhase(), y.logsUrl(), x.occurredAt()));
+        }
+        if (a instanceof DeploymentChange x && b instanceof DeploymentChange y) {
+            return x.state().equals(y.state()) && Objects.equals(x.reason(), y.reason());
+        }
+        if (a instanceof ImagePushed x && b instanceof ImagePushed y) {
+            return x.digest().equals(y.digest()) && x.repository().equals(y.repository()) && x.tag().equals(y.tag());
+        }
+        return false;
+    }
+
+    private static boolean deploys(Environment.DeploySettings deploy, DeploymentChange change) {
+        if (change.kind() == Subject.Kind.CODEDEPLOY) {
+            return change.scope() != null && change.scope().equals(deploy.application());
+        }
+        return change.name() != null && change.name().equals(deploy.service())
+                && (change.scope() == null || change.scope().equals(deploy.cluster()));
+    }
+
+    private static boolean hasApprovers(Environment environment) {
+        return environment.release().map(r -> !r.approvers().isEmpty()).orElse(false);
+    }
+}

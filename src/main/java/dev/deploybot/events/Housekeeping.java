@@ -1,0 +1,106 @@
+package dev.deploybot.events;
+
+import dev.deploybot.activity.EventInbox;
+import dev.deploybot.activity.ReconcileBuilds;
+import dev.deploybot.config.EventSettings;
+import dev.deploybot.core.ExternalFailure;
+import io.micronaut.context.annotation.Context;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Provider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The periodic chores that keep messages true when events are lost or late: asking CodeBuild about builds
+ * whose end was not seen, handling events accepted over HTTP whose handling never ran, and forgetting
+ * old event ids.
+ */
+@Context
+public class Housekeeping {
+    private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
+    /** An event accepted over HTTP is normally handled within milliseconds; older than this, it was dropped. */
+    static final Duration SWEEP_AGE = Duration.ofSeconds(30);
+    /** Looked up on first use: the AWS client behind it needs a region, which start-up must not. */
+    private final Provider<ReconcileBuilds> reconcile;
+    private final EventInbox inbox;
+    private final EventIntake intake;
+    private final DeliveryLoop delivery;
+    private final EventSettings settings;
+    private final Clock clock;
+    private final ScheduledExecutorService threads = Executors.newScheduledThreadPool(1, runnable -> {
+        Thread t = new Thread(runnable, "deploybot-housekeeping");
+        t.setDaemon(true);
+        return t;
+    });
+
+    Housekeeping(Provider<ReconcileBuilds> reconcile, EventInbox inbox, EventIntake intake, DeliveryLoop delivery,
+                 EventSettings settings, Clock clock) {
+        this.reconcile = reconcile;
+        this.inbox = inbox;
+        this.intake = intake;
+        this.delivery = delivery;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    @PostConstruct
+    void start() {
+        long reconcileMillis = settings.reconcileInterval().toMillis();
+        threads.scheduleWithFixedDelay(this::reconcile, reconcileMillis, reconcileMillis, TimeUnit.MILLISECONDS);
+        threads.scheduleWithFixedDelay(this::sweep, SWEEP_AGE.toSeconds(), SWEEP_AGE.toSeconds(), TimeUnit.SECONDS);
+        threads.scheduleWithFixedDelay(this::forget, 1, 60, TimeUnit.MINUTES);
+    }
+
+    void reconcile() {
+        try {
+            if (reconcile.get().reconcile() > 0) {
+                delivery.wake();
+            }
+        } catch (ExternalFailure failure) {
+            LOG.warn("could not ask CodeBuild about unfinished builds: {} {}", failure.code(), failure.detail());
+        } catch (RuntimeException e) {
+            LOG.warn("reconciling builds failed", e);
+        }
+    }
+
+    void sweep() {
+        try {
+            for (EventInbox.ReceivedEvent event : inbox.unhandled(clock.instant().minus(SWEEP_AGE), 100)) {
+                EventEnvelope envelope = EventEnvelope.parse(event.body());
+                try {
+                    intake.process(envelope);
+                } catch (MalformedEvent problem) {
+                    intake.giveUp(envelope, problem);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("handling left-over events failed", e);
+        }
+    }
+
+    void forget() {
+        try {
+            int forgotten = inbox.forgetHandledBefore(clock.instant().minus(settings.retention()));
+            if (forgotten > 0) {
+                LOG.info("forgot {} handled events older than {}", forgotten, settings.retention());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("forgetting old events failed", e);
+        }
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        threads.shutdown();
+        if (!threads.awaitTermination(10, TimeUnit.SECONDS)) {
+            threads.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package dev.deploybot.slack;
+
+import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
+import com.slack.api.bolt.App;
+import com.slack.api.methods.MethodsClient;
+import com.slack.api.methods.SlackApiException;
+import dev.deploybot.activity.ActivityJournal;
+import dev.deploybot.activity.BuildChange;
+import dev.deploybot.activity.Subject;
+import dev.deploybot.activity.Tracked;
+import dev.deploybot.build.BuildLog;
+import dev.deploybot.build.BuildRecord;
+import dev.deploybot.build.GitRef;
+import dev.deploybot.build.StartBuild;
+import dev.deploybot.config.WorkExecutor;
+import dev.deploybot.core.Actor;
+import dev.deploybot.core.AuditEntry;
+import dev.deploybot.core.AuditTrail;
+import dev.deploybot.core.Environment;
+import dev.deploybot.core.Environments;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * The buttons on event messages. Retry starts the failed build again (same project, same ref) for the person
+ * who started it or the environment's approvers. "Request production release" only points at
+ * {@code /deploy <env>}: the release flow lives elsewhere.
+ */
+@Singleton
+class ActivityButtons implements SlackRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(ActivityButtons.class);
+    private final BuildLog buildLog;
+    private final ActivityJournal journal;
+    private final Environments environments;
+    private final StartBuild startBuild;
+    private final SlackChat chat;
+    private final MethodsClient methods;
+    private final ExecutorService work;
+    private final AuditTrail audit;
+    private final Clock clock;
+
+    ActivityButtons(BuildLog buildLog, ActivityJournal journal, Environments environments, StartBuild startBuild,
+                    SlackChat chat, MethodsClient methods, @Named(WorkExecutor.NAME) ExecutorService work,
+                    AuditTrail audit, Clock clock) {
+        this.buildLog = buildLog;
+        this.journal = journal;
+        this.environments = environments;
+        this.startBuild = startBuild;
+        this.chat = chat;
+        this.methods = methods;
+        this.work = work;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    @Override
+    public void register(App app) {
+        app.blockAction(EventViews.RETRY, (request, context) -> {
+            Click click = Click.of(request.getPayload());
+            if (click != null) {
+                try {
+                    work.execute(() -> retry(click));
+                } catch (RejectedExecutionException busy) {
+                    chat.whisper(click.channel(), click.user(), "deploybot is busy right now; nothing was started. Try again in a minute.");
+                }
+            }
+            return context.ack();
+        });
+        app.blockAction(EventViews.REQUEST_RELEASE, (request, context) -> {
+            Click click = Click.of(request.getPayload());
+            if (click != null) {
+                Optional<Environment> environment = environments.find(click.value());
+                String text = environment.isPresent()
+                        ? "To ask for a production release of this image, type `/deploy " + environment.get().name() + "`."
+                        : "That environment is no longer configured.";
+                work.execute(() -> chat.whisper(click.channel(), click.user(), text));
+            }
+            return context.ack();
+        });
+    }
+
+    private void retry(Click click) {
+        try {
+            String buildId = click.value();
+            Optional<BuildRecord> started = buildLog.find(buildId);
+            Optional<Tracked> tracked = journal.find(Subject.build(buildId));
+            String environmentName = started.map(BuildRecord::environment)
+                    .orElseGet(() -> tracked.map(Tracked::environment).orElse(null));
+            Optional<Environment> environment = environmentName == null ? Optional.empty() : environments.find(environmentName);
+            String ref = started.map(BuildRecord::ref).orElseGet(() -> tracked.map(Tracked::change)
+                    .filter(BuildChange.class::isInstance).map(change -> ((BuildChange) change).sourceVersion()).orElse(null));
+            if (environment.isEmpty() || environment.get().build().isEmpty() || ref == null) {
+                chat.whisper(click.channel(), click.user(), "This build cannot be retried from here: its environment or ref is unknown.");
+                return;
+            }
+            String requester = started.map(BuildRecord::requester).orElse(null);
+            if (!click.user().equals(requester) && !isApprover(environment.get(), click.user())) {
+                audit.append(new AuditEntry(clock.instant(), click.user(), environment.get().name(), "retry", "refused",
+                        "not the requester or an approver: " + buildId));
+                chat.whisper(click.channel(), click.user(), "Only " + (requester == null ? "" : "<@" + requester + "> or ")
+                        + "the approvers of *" + environment.get().name() + "* may retry this build.");
+                return;
+            }
+            Optional<String> problem = GitRef.problemWith(ref);
+            if (problem.isPresent()) {
+                chat.whisper(click.channel(), click.user(), "This build cannot be retried from here: " + problem.get() + ".");
+                return;
+            }
+            // One key per failed build: double clicks, and clicks by several people, start one build.
+            StartBuild.Outcome outcome = startBuild.start(environment.get(), new GitRef(ref), Actor.of(click.user()),
+                    DeployInvocation.keyFor("retry:" + buildId), click.channel());
+            if (outcome instanceof StartBuild.Started started_) {
+                chat.whisper(click.channel(), click.user(), ":arrows_counterclockwise: Retrying: build #"
+                        + started_.build().number() + " of `" + MessageViews.escape(ref) + "` started.");
+            } else if (outcome instanceof StartBuild.AlreadyStarted again) {
+                chat.whisper(click.channel(), click.user(), "This build was already retried: build #" + again.build().number() + ".");
+            }
+        } catch (RuntimeException e) {
+            LOG.error("retrying build {} for {} failed", click.value(), click.user(), e);
+        }
+    }
+
+    private boolean isApprover(Environment environment, String userId) {
+        List<String> approvers = environment.release().map(Environment.ReleaseSettings::approvers).orElse(List.of());
+        if (approvers.contains(userId)) {
+            return true;
+        }
+        for (String approver : approvers) {
+            if (approver.startsWith("S")) {
+                try {
+                    var members = methods.usergroupsUsersList(r -> r.usergroup(approver));
+                    if (members.isOk() && members.getUsers() != null && members.getUsers().contains(userId)) {
+                        return true;
+                    }
+                } catch (IOException | SlackApiException e) {
+                    LOG.warn("could not read the members of user group {}", approver, e);
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The parts of a click that matter; null when Slack sent something unusable. */
+    private record Click(String user, String channel, String value) {
+        static Click of(BlockActionPayload payload) {
+            if (payload == null || payload.getUser() == null || payload.getActions() == null || payload.getActions().isEmpty()
+                    || payload.getChannel() == null) {
+                return null;
+            }
+            String user = payload.getUser().getId();
+            String value = payload.getActions().get(0).getValue();
+            try {
+                Actor.of(user);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                return null;
+            }
+            return value == null || value.isBlank() ? null : new Click(user, payload.getChannel().getId(), value);
+        }
+    }
+}

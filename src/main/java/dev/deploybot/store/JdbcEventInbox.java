@@ -1,0 +1,54 @@
+package dev.deploybot.store;
+
+import dev.deploybot.activity.EventInbox;
+import jakarta.inject.Singleton;
+
+import javax.sql.DataSource;
+import java.time.Instant;
+import java.util.List;
+
+@Singleton
+public class JdbcEventInbox implements EventInbox {
+    private final Sql sql;
+
+    public JdbcEventInbox(DataSource dataSource) {
+        this.sql = new Sql(dataSource);
+    }
+
+    @Override
+    public Admission admit(ReceivedEvent event) {
+        try {
+            sql.update("INSERT INTO aws_events (event_id, detail_type, body, received_at) VALUES (?, ?, ?, ?)",
+                    event.id(), event.detailType(), event.body(), event.receivedAt());
+            return Admission.NEW;
+        } catch (StoreFailure failure) {
+            if (!Sql.isUniqueViolation(failure)) {
+                throw failure;
+            }
+        }
+        boolean handled = sql.query("SELECT handled_at FROM aws_events WHERE event_id = ?",
+                row -> row.getObject(1) != null, event.id()).stream().findFirst().orElse(false);
+        return handled ? Admission.HANDLED : Admission.UNHANDLED;
+    }
+
+    @Override
+    public void handled(String eventId, String outcome, Instant at) {
+        // The body is only needed until the event is handled; the id stays to recognise redeliveries.
+        sql.update("UPDATE aws_events SET handled_at = ?, outcome = ?, body = NULL WHERE event_id = ? AND handled_at IS NULL",
+                at, outcome, eventId);
+    }
+
+    @Override
+    public List<ReceivedEvent> unhandled(Instant receivedBefore, int limit) {
+        return sql.query("""
+                SELECT event_id, detail_type, body, received_at FROM aws_events
+                WHERE handled_at IS NULL AND body IS NOT NULL AND received_at < ? ORDER BY received_at LIMIT ?""",
+                row -> new ReceivedEvent(row.getString("event_id"), row.getString("detail_type"), row.getString("body"),
+                        Sql.instant(row, "received_at")), receivedBefore, limit);
+    }
+
+    @Override
+    public int forgetHandledBefore(Instant cutoff) {
+        return sql.update("DELETE FROM aws_events WHERE handled_at IS NOT NULL AND handled_at < ?", cutoff);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.deploybot.store;
+
+import dev.deploybot.activity.ReleaseThreads;
+import jakarta.inject.Singleton;
+
+import javax.sql.DataSource;
+import java.util.Optional;
+
+/** Reads {@code release_requests} only; the release flow owns that table. */
+@Singleton
+public class JdbcReleaseThreads implements ReleaseThreads {
+    private final Sql sql;
+
+    public JdbcReleaseThreads(DataSource dataSource) {
+        this.sql = new Sql(dataSource);
+    }
+
+    @Override
+    public Optional<ReleaseThread> forDeployment(String deploymentId) {
+        return sql.query("""
+                SELECT id, environment, channel, message_ts FROM release_requests
+                WHERE deployment_id = ? ORDER BY requested_at DESC LIMIT 1""",
+                row -> new ReleaseThread(row.getString("id"), row.getString("environment"), row.getString("channel"),
+                        row.getString("message_ts")), deploymentId).stream().findFirst();
+    }
+}

@@ -1,0 +1,191 @@
+package dev.deploybot.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.deploybot.activity.BotBuilds;
+import dev.deploybot.activity.BuildChange;
+import dev.deploybot.activity.DeploymentChange;
+import dev.deploybot.activity.EventInbox;
+import dev.deploybot.activity.ImagePushed;
+import dev.deploybot.activity.Progress;
+import dev.deploybot.activity.ReleaseThreads;
+import dev.deploybot.activity.Subject;
+import dev.deploybot.activity.Tracked;
+import dev.deploybot.build.BuildRecord;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The activity feature's tables, asserted against every database the bot supports. */
+abstract class ActivityStoreContract {
+    static final Instant NOW = Instant.parse("2026-11-24T10:15:30Z");
+    HikariDataSource dataSource;
+    JdbcActivityJournal journal;
+    JdbcEventInbox inbox;
+    JdbcBotBuilds botBuilds;
+    JdbcBuildLog buildLog;
+    JdbcReleaseThreads releases;
+
+    abstract String jdbcUrl();
+
+    abstract String user();
+
+    @BeforeEach
+    void migrate() {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl());
+        config.setUsername(user());
+        config.setMaximumPoolSize(4);
+        dataSource = new HikariDataSource(config);
+        Flyway.configure().dataSource(dataSource).load().migrate();
+        journal = new JdbcActivityJournal(dataSource);
+        inbox = new JdbcEventInbox(dataSource);
+        botBuilds = new JdbcBotBuilds(dataSource);
+        buildLog = new JdbcBuildLog(dataSource);
+        releases = new JdbcReleaseThreads(dataSource);
+    }
+
+    @AfterEach
+    void close() {
+        dataSource.close();
+    }
+
+    @Test
+    void anEventIdIsAdmittedOnceAndForgottenOnlyAfterItWasHandled() {
+        EventInbox.ReceivedEvent event = new EventInbox.ReceivedEvent("e-1", "CodeBuild Build State Change", "{}", NOW);
+        assertThat(inbox.admit(event)).isEqualTo(EventInbox.Admission.NEW);
+        assertThat(inbox.admit(event)).isEqualTo(EventInbox.Admission.UNHANDLED);
+        assertThat(inbox.unhandled(NOW.plusSeconds(1), 10)).containsExactly(event);
+        assertThat(inbox.unhandled(NOW, 10)).isEmpty();
+
+        inbox.handled("e-1", "recorded", NOW.plusSeconds(2));
+        assertThat(inbox.admit(event)).isEqualTo(EventInbox.Admission.HANDLED);
+        assertThat(inbox.unhandled(NOW.plusSeconds(60), 10)).isEmpty();
+        assertThat(inbox.forgetHandledBefore(NOW.plusSeconds(1))).isZero();
+        assertThat(inbox.forgetHandledBefore(NOW.plusSeconds(3))).isEqualTo(1);
+        assertThat(inbox.admit(event)).isEqualTo(EventInbox.Admission.NEW);
+    }
+
+    @Test
+    void aTrackedBuildRoundTripsWithEveryField() {
+        BuildChange change = new BuildChange("app:1", "app", 55, "FAILED", "COMPLETED", "main", "alice",
+                NOW.minusSeconds(90), NOW, new BuildChange.FailedPhase("BUILD", "FAILED", "exit status 1"),
+                "https://logs", NOW);
+        Tracked tracked = new Tracked(Subject.build("app:1"), change, 1, 0, "C1", null, true, true, null, null,
+                "U1", "stg", null, true);
+        assertThat(journal.insert(tracked, NOW)).isTrue();
+        assertThat(journal.insert(tracked, NOW)).isFalse();
+        assertThat(journal.find(Subject.build("app:1"))).contains(tracked);
+    }
+
+    @Test
+    void deploymentsAndImagesRoundTrip() {
+        DeploymentChange deployment = new DeploymentChange(Subject.Kind.ECS, "ecs-svc/123", "default", "web",
+                "SERVICE_DEPLOYMENT_FAILED", Progress.FAILED, "circuit breaker", NOW);
+        Tracked ecs = new Tracked(deployment.subject(), deployment, 1, 0, "C1", "1700000000.000100", true, false,
+                null, null, null, "prd", "r1", false);
+        ImagePushed pushed = new ImagePushed("app", "latest", "sha256:" + "a".repeat(64), NOW);
+        Tracked image = new Tracked(new Subject(Subject.Kind.IMAGE, "prd@" + pushed.digest()), pushed, 1, 0, "C1",
+                null, true, false, null, null, null, "prd", null, false);
+        journal.insert(ecs, NOW);
+        journal.insert(image, NOW);
+        assertThat(journal.find(ecs.subject())).contains(ecs);
+        assertThat(journal.find(image.subject())).contains(image);
+    }
+
+    @Test
+    void aReplaceWinsOnlyAgainstTheVersionItRead() {
+        Tracked first = build("app:2", "IN_PROGRESS");
+        journal.insert(first, NOW);
+        Tracked second = first.withChange(change("app:2", "FAILED"), true, false);
+        assertThat(journal.replace(second, 1, NOW)).isTrue();
+        assertThat(journal.replace(first.withChange(change("app:2", "SUCCEEDED"), true, false), 1, NOW)).isFalse();
+        assertThat(journal.find(first.subject()).orElseThrow().change()).isEqualTo(second.change());
+        assertThat(journal.find(first.subject()).orElseThrow().version()).isEqualTo(2);
+    }
+
+    @Test
+    void dueListsWhatSlackIsBehindOnUntilItIsNotified() {
+        Tracked tracked = build("app:3", "IN_PROGRESS");
+        journal.insert(tracked, NOW);
+        assertThat(journal.due(NOW, 10)).extracting(Tracked::subject).containsExactly(tracked.subject());
+
+        journal.posted(tracked.subject(), "1700000000.000200", 1, NOW.plusSeconds(5));
+        assertThat(journal.due(NOW.plusSeconds(10), 10)).isEmpty();
+        journal.replace(tracked.withMessage("1700000000.000200").withChange(change("app:3", "FAILED"), true, false),
+                1, NOW);
+        assertThat(journal.due(NOW.plusSeconds(1), 10)).as("spaced after the post").isEmpty();
+        assertThat(journal.due(NOW.plusSeconds(5), 10)).hasSize(1);
+
+        journal.notified(tracked.subject(), 2, null);
+        assertThat(journal.due(NOW.plusSeconds(5), 10)).as("the end reply is still due").hasSize(1);
+        journal.replied(tracked.subject(), "1700000000.000300");
+        assertThat(journal.due(NOW.plusSeconds(5), 10)).isEmpty();
+        assertThat(journal.find(tracked.subject()).orElseThrow().replyTs()).isEqualTo("1700000000.000300");
+    }
+
+    @Test
+    void failedAttemptsWaitAndCountAndOneClaimHoldsAtATime() {
+        Tracked tracked = build("app:4", "FAILED");
+        journal.insert(tracked, NOW);
+        journal.retryLater(tracked.subject(), NOW.plusSeconds(30));
+        journal.retryLater(tracked.subject(), NOW.plusSeconds(60));
+        assertThat(journal.attempts(tracked.subject())).isEqualTo(2);
+        assertThat(journal.due(NOW.plusSeconds(59), 10)).isEmpty();
+        assertThat(journal.due(NOW.plusSeconds(60), 10)).hasSize(1);
+
+        assertThat(journal.claim(tracked.subject(), "a", NOW, NOW.plusSeconds(120))).isTrue();
+        assertThat(journal.claim(tracked.subject(), "b", NOW.plusSeconds(1), NOW.plusSeconds(121))).isFalse();
+        assertThat(journal.due(NOW.plusSeconds(60), 10)).as("claimed").isEmpty();
+        journal.release(tracked.subject(), "a");
+        assertThat(journal.claim(tracked.subject(), "b", NOW.plusSeconds(1), NOW.plusSeconds(121))).isTrue();
+        assertThat(journal.claim(tracked.subject(), "a", NOW.plusSeconds(122), NOW.plusSeconds(200))).as("expired").isTrue();
+        journal.notified(tracked.subject(), 1, null);
+        assertThat(journal.attempts(tracked.subject())).isZero();
+    }
+
+    @Test
+    void botBuildsAreFollowedUntilTheirFirstFinalStatus() {
+        buildLog.recordIfNew(new BuildRecord("app:5", "stg", "app", "main", "U1", null, null, NOW));
+        buildLog.recordIfNew(new BuildRecord("app:6", "stg", "app", "dev", "U2", null, null, NOW.plusSeconds(1)));
+        buildLog.attachMessage("app:5", "C1", "1700000000.000400");
+        assertThat(botBuilds.find("app:5")).contains(new BotBuilds.BotBuild("app:5", "stg", "main", "U1", "C1", "1700000000.000400"));
+        assertThat(botBuilds.unfinished(10)).containsExactly("app:5", "app:6");
+
+        botBuilds.finished("app:5", "FAILED");
+        botBuilds.finished("app:5", "SUCCEEDED");
+        assertThat(botBuilds.unfinished(10)).containsExactly("app:6");
+        assertThat(statusOf("app:5")).isEqualTo("FAILED");
+    }
+
+    @Test
+    void aReleaseIsFoundByItsDeploymentId() {
+        JdbcReleaseJournal releaseJournal = new JdbcReleaseJournal(dataSource);
+        releaseJournal.open(StoreContract.request("r1", "prd"));
+        releaseJournal.attachMessage("r1", "C0PRD", "1700000000.000500");
+        releaseJournal.deploymentStarted("r1", "ecs-svc/42", "arn:aws:ecs:task-definition/app:7");
+        assertThat(releases.forDeployment("ecs-svc/42"))
+                .contains(new ReleaseThreads.ReleaseThread("r1", "prd", "C0PRD", "1700000000.000500"));
+        assertThat(releases.forDeployment("d-NOPE")).isEmpty();
+    }
+
+    private String statusOf(String buildId) {
+        return new Sql(dataSource).query("SELECT status FROM builds WHERE build_id = ?", row -> row.getString(1), buildId)
+                .get(0);
+    }
+
+    private static Tracked build(String id, String status) {
+        return new Tracked(Subject.build(id), change(id, status), 1, 0, "C1", null, true, true, null, null, "U1", "stg",
+                null, false);
+    }
+
+    private static BuildChange change(String id, String status) {
+        return new BuildChange(id, "app", 1, status, null, null, null, null, null, null, null, NOW);
+    }
+
+}
