@@ -32,8 +32,8 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The buttons on event messages. Retry starts the failed build again (same project, same ref) for the person
- * who started it or the environment's approvers. "Request production release" only points at
- * {@code /deploy <env>}: the release flow lives elsewhere.
+ * who started it or the environment's approvers. "Request production release" asks for a release exactly
+ * as {@code /deploy <env>} does.
  */
 @Singleton
 class ActivityButtons implements SlackRoutes {
@@ -47,10 +47,11 @@ class ActivityButtons implements SlackRoutes {
     private final ExecutorService work;
     private final AuditTrail audit;
     private final Clock clock;
+    private final ReleaseCommand release;
 
     ActivityButtons(BuildLog buildLog, ActivityJournal journal, Environments environments, StartBuild startBuild,
                     SlackChat chat, MethodsClient methods, @Named(WorkExecutor.NAME) ExecutorService work,
-                    AuditTrail audit, Clock clock) {
+                    AuditTrail audit, Clock clock, ReleaseCommand release) {
         this.buildLog = buildLog;
         this.journal = journal;
         this.environments = environments;
@@ -60,6 +61,7 @@ class ActivityButtons implements SlackRoutes {
         this.work = work;
         this.audit = audit;
         this.clock = clock;
+        this.release = release;
     }
 
     @Override
@@ -78,11 +80,15 @@ class ActivityButtons implements SlackRoutes {
         app.blockAction(EventViews.REQUEST_RELEASE, (request, context) -> {
             Click click = Click.of(request.getPayload());
             if (click != null) {
-                Optional<Environment> environment = environments.find(click.value());
-                String text = environment.isPresent()
-                        ? "To ask for a production release of this image, type `/deploy " + environment.get().name() + "`."
-                        : "That environment is no longer configured.";
-                work.execute(() -> chat.whisper(click.channel(), click.user(), text));
+                Optional<Environment> environment = environments.find(click.value()).filter(release::handles);
+                if (environment.isEmpty()) {
+                    work.execute(() -> chat.whisper(click.channel(), click.user(), "That environment has no release gate (any more)."));
+                } else {
+                    String trigger = request.getPayload().getTriggerId() == null ? click.value() + click.user() : request.getPayload().getTriggerId();
+                    String answer = release.handle(environment.get(), "",
+                            new DeployInvocation(Actor.of(click.user()), click.channel(), DeployInvocation.keyFor(trigger)));
+                    work.execute(() -> chat.whisper(click.channel(), click.user(), answer));
+                }
             }
             return context.ack();
         });

@@ -207,7 +207,7 @@ class FakeAwsTest {
 
     @Test
     void unknownOperationOfAKnownServiceIsAnError() {
-        assertThatThrownBy(() -> codeBuild.stopBuild(r -> r.id(PROJECT + ":x")))
+        assertThatThrownBy(() -> codeBuild.deleteProject(r -> r.name(PROJECT)))
                 .isInstanceOfSatisfying(CodeBuildException.class,
                         e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnknownOperationException"));
     }
