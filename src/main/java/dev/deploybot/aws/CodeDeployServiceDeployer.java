@@ -123,4 +123,10 @@ public class CodeDeployServiceDeployer implements ServiceDeployer {
             throw AwsFailures.translate("CodeDeploy", e);
         }
     }
+
+    @Override
+    public Optional<String> runningDigest(Environment.DeploySettings settings) {
+        return taskDefinitions.pinnedDigest(services.describe(settings.cluster(), settings.service()).taskDefinition(),
+                settings.container());
+    }
 }

@@ -118,4 +118,10 @@ public class EcsServiceDeployer implements ServiceDeployer {
     @Override
     public void stop(Environment.DeploySettings settings, DeploymentHandle handle) {
     }
+
+    @Override
+    public Optional<String> runningDigest(Environment.DeploySettings settings) {
+        return taskDefinitions.pinnedDigest(services.describe(settings.cluster(), settings.service()).taskDefinition(),
+                settings.container());
+    }
 }

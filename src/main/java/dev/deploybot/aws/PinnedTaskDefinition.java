@@ -43,6 +43,13 @@ final class PinnedTaskDefinition {
         }
     }
 
+    /** The digest the target container of a revision is pinned to, if it is pinned by digest. */
+    Optional<String> pinnedDigest(String taskDefinition, Optional<String> configuredContainer) {
+        String image = describe(taskDefinition, configuredContainer).image();
+        int at = image.indexOf("@sha256:");
+        return at < 0 ? Optional.empty() : Optional.of(image.substring(at + 1));
+    }
+
     /** @param taskDefinition an ARN or {@code family[:revision]} */
     Source describe(String taskDefinition, Optional<String> configuredContainer) {
         DescribeTaskDefinitionResponse response;

@@ -3,6 +3,8 @@ package dev.deploybot.deploy;
 import dev.deploybot.core.Environment;
 import dev.deploybot.core.ImageRef;
 
+import java.util.Optional;
+
 /**
  * Puts a pinned image into service with one of the deploy strategies. Failures surface as
  * {@link dev.deploybot.core.ExternalFailure}.
@@ -26,4 +28,12 @@ public interface ServiceDeployer {
      * service go back to what it ran before. Idempotent; a finished deployment is left alone.
      */
     void stop(Environment.DeploySettings settings, DeploymentHandle handle);
+
+    /**
+     * The digest the service runs now, when the deployer can tell: only an image pinned by digest says
+     * what runs (a tag may have moved since the tasks started). Empty otherwise.
+     */
+    default Optional<String> runningDigest(Environment.DeploySettings settings) {
+        return Optional.empty();
+    }
 }

@@ -23,13 +23,15 @@ public class ReleaseHousekeeping {
     private final ExpireRequests expire;
     private final ReleaseJournal journal;
     private final ShipRelease ship;
+    private final DriftCheck drift;
     private final ExecutorService work;
 
-    public ReleaseHousekeeping(ExpireRequests expire, ReleaseJournal journal, ShipRelease ship,
+    public ReleaseHousekeeping(ExpireRequests expire, ReleaseJournal journal, ShipRelease ship, DriftCheck drift,
                                @Named(WorkExecutor.NAME) ExecutorService work) {
         this.expire = expire;
         this.journal = journal;
         this.ship = ship;
+        this.drift = drift;
         this.work = work;
     }
 
@@ -44,6 +46,15 @@ public class ReleaseHousekeeping {
             LOG.info("work queue full; resuming releases on the next round");
         } catch (RuntimeException e) {
             LOG.error("release housekeeping failed; trying again on the next round", e);
+        }
+    }
+
+    @Scheduled(fixedDelay = "${deploybot.release.drift-check-interval:5m}", initialDelay = "${deploybot.release.housekeeping-delay:5s}")
+    public void checkDrift() {
+        try {
+            drift.check();
+        } catch (RuntimeException e) {
+            LOG.error("drift check failed; trying again on the next round", e);
         }
     }
 }

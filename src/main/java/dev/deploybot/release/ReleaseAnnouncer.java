@@ -12,4 +12,7 @@ public interface ReleaseAnnouncer {
 
     /** Adds a line of step-by-step detail to the message's thread. */
     void detail(ReleaseRequest request, String line);
+
+    /** Tells the environment's channel that the service does not run what the release tag names. */
+    void drift(String environment, String releaseTag, String taggedDigest, String runningDigest);
 }

@@ -94,6 +94,15 @@ final class ReleaseViews {
         return List.of(approve, reject, cancel);
     }
 
+    static SlackView drift(Environment environment, String releaseTag, String taggedDigest, String runningDigest) {
+        Environment.DeploySettings deploy = environment.deploy().orElseThrow();
+        String text = ":warning: *Drift in " + escape(environment.name()) + "*: `" + escape(releaseTag) + "` names `"
+                + shortDigest(taggedDigest) + "`, but the service `" + escape(String.valueOf(deploy.service())) + "` runs `"
+                + shortDigest(runningDigest) + "`. Someone deployed outside deploybot, or a failed release kept its tags.";
+        return new SlackView(environment.name() + " drift: " + releaseTag + " is " + shortDigest(taggedDigest)
+                + ", the service runs " + shortDigest(runningDigest), List.of(section(s -> s.text(markdown(text)))));
+    }
+
     private static ButtonElement rollBack(ReleaseRequest request, Environment.ReleaseSettings settings) {
         String previous = settings.generationTags().size() > 1 ? settings.generationTags().get(1) : settings.releaseTag();
         return ButtonElement.builder().actionId(ROLL_BACK).value(request.id()).style("danger")

@@ -47,6 +47,12 @@ class SlackReleaseAnnouncer implements ReleaseAnnouncer {
         }
     }
 
+    @Override
+    public void drift(String environment, String releaseTag, String taggedDigest, String runningDigest) {
+        environments.find(environment).ifPresent(found ->
+                chat.post(found.channel(), ReleaseViews.drift(found, releaseTag, taggedDigest, runningDigest)));
+    }
+
     private Environment environment(ReleaseRequest request) {
         return environments.find(request.environment()).orElseThrow(() ->
                 new IllegalStateException("release " + request.id() + " names unknown environment " + request.environment()));
