@@ -174,6 +174,8 @@ class RollbackEndToEndTest {
         requests.clickButton(SRE, s.channel, release.ts(), "release_approve", requestId(release));
         FakeCodeDeploy.CreatedDeployment deploying = await().until(() -> aws.codeDeploy().deployments().stream()
                 .filter(d -> d.applicationName().equals("rbbg")).toList(), list -> !list.isEmpty()).get(0);
+        // Until the journal says DEPLOYING, tags may still be moving and a rollback is asked to wait.
+        await().until(() -> app.bean(ReleaseJournal.class).find(requestId(release)).orElseThrow().state() == ReleaseState.DEPLOYING);
 
         requests.slashCommand(LEAD, s.channel, "/deploy", "rollback rbbg");
         SlackMessage rollback = await().until(() -> slack.channelMessages(s.channel).stream()

@@ -1,7 +1,5 @@
 package dev.deploybot.store;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.deploybot.activity.BotBuilds;
 import dev.deploybot.activity.BuildChange;
 import dev.deploybot.activity.DeploymentChange;
@@ -12,8 +10,6 @@ import dev.deploybot.activity.ReleaseThreads;
 import dev.deploybot.activity.Subject;
 import dev.deploybot.activity.Tracked;
 import dev.deploybot.build.BuildRecord;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,37 +18,25 @@ import java.time.Instant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The activity feature's tables, asserted against every database the bot supports. */
-abstract class ActivityStoreContract {
+abstract class ActivityStoreContract extends MigratedDatabase {
     static final Instant NOW = Instant.parse("2026-11-24T10:15:30Z");
-    HikariDataSource dataSource;
     JdbcActivityJournal journal;
     JdbcEventInbox inbox;
     JdbcBotBuilds botBuilds;
     JdbcBuildLog buildLog;
     JdbcReleaseThreads releases;
 
-    abstract String jdbcUrl();
-
-    abstract String user();
+    ActivityStoreContract(Engine engine) {
+        super(engine);
+    }
 
     @BeforeEach
-    void migrate() {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl());
-        config.setUsername(user());
-        config.setMaximumPoolSize(4);
-        dataSource = new HikariDataSource(config);
-        Flyway.configure().dataSource(dataSource).load().migrate();
+    void adapters() {
         journal = new JdbcActivityJournal(dataSource);
         inbox = new JdbcEventInbox(dataSource);
         botBuilds = new JdbcBotBuilds(dataSource);
         buildLog = new JdbcBuildLog(dataSource);
         releases = new JdbcReleaseThreads(dataSource);
-    }
-
-    @AfterEach
-    void close() {
-        dataSource.close();
     }
 
     @Test

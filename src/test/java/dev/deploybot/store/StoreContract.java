@@ -1,7 +1,5 @@
 package dev.deploybot.store;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.deploybot.build.BuildRecord;
 import dev.deploybot.core.AuditEntry;
 import dev.deploybot.core.ImageRef;
@@ -11,8 +9,6 @@ import dev.deploybot.release.PlanStep;
 import dev.deploybot.release.ReleaseJournal;
 import dev.deploybot.release.ReleaseRequest;
 import dev.deploybot.release.ReleaseState;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,35 +25,23 @@ import java.util.concurrent.Future;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The same behaviour, asserted against every database the bot supports. */
-abstract class StoreContract {
+abstract class StoreContract extends MigratedDatabase {
     static final Instant NOW = Instant.parse("2026-11-24T10:15:30Z");
     static final String DIGEST_A = "sha256:" + "a".repeat(64);
     static final String DIGEST_B = "sha256:" + "b".repeat(64);
-    HikariDataSource dataSource;
     JdbcBuildLog builds;
     JdbcAuditTrail audit;
     JdbcReleaseJournal journal;
 
-    abstract String jdbcUrl();
-
-    abstract String user();
+    StoreContract(Engine engine) {
+        super(engine);
+    }
 
     @BeforeEach
-    void migrate() {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl());
-        config.setUsername(user());
-        config.setMaximumPoolSize(10);
-        dataSource = new HikariDataSource(config);
-        Flyway.configure().dataSource(dataSource).load().migrate();
+    void adapters() {
         builds = new JdbcBuildLog(dataSource);
         audit = new JdbcAuditTrail(dataSource);
         journal = new JdbcReleaseJournal(dataSource);
-    }
-
-    @AfterEach
-    void close() {
-        dataSource.close();
     }
 
     @Test

@@ -17,6 +17,12 @@ import java.util.Map;
  */
 public final class DeploybotApp implements AutoCloseable {
     public static final String SIGNING_SECRET = "test-signing-secret";
+
+    static {
+        // End-to-end effects cross threads, HTTP and a database; on a loaded two-core CI machine ten
+        // seconds is too tight to tell "slow" from "never".
+        org.awaitility.Awaitility.setDefaultTimeout(java.time.Duration.ofSeconds(30));
+    }
     private final Map<String, Object> properties;
     private EmbeddedServer server;
 

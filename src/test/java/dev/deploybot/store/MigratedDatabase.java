@@ -1,0 +1,47 @@
+package dev.deploybot.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.deploybot.testing.EmbeddedPostgresSupport;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+import java.io.IOException;
+import java.nio.file.Files;
+
+/** A fresh database of either engine the bot supports, migrated like production, for store contracts. */
+abstract class MigratedDatabase {
+    enum Engine {
+        H2, POSTGRES
+    }
+
+    private final Engine engine;
+    HikariDataSource dataSource;
+
+    MigratedDatabase(Engine engine) {
+        this.engine = engine;
+    }
+
+    @BeforeEach
+    final void openAndMigrate() throws IOException {
+        HikariConfig config = new HikariConfig();
+        if (engine == Engine.H2) {
+            // The same settings as the embedded default in application.yml.
+            config.setJdbcUrl("jdbc:h2:file:" + Files.createTempDirectory("deploybot-store").resolve("deploybot")
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0");
+            config.setUsername("sa");
+        } else {
+            config.setJdbcUrl(EmbeddedPostgresSupport.newDatabase());
+            config.setUsername(EmbeddedPostgresSupport.user());
+        }
+        config.setMaximumPoolSize(10);
+        dataSource = new HikariDataSource(config);
+        Flyway.configure().dataSource(dataSource).load().migrate();
+    }
+
+    @AfterEach
+    final void closeDatabase() {
+        dataSource.close();
+    }
+}
