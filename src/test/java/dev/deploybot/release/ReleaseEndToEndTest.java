@@ -255,4 +255,29 @@ class ReleaseEndToEndTest {
             assertThat(List.of(expiring.tag("release"))).containsExactly(expiring.released);
         }
     }
+
+    @Test
+    void twoRequiredApprovalsNeedTwoDifferentPeople() {
+        ReleaseScenario twoKeys = new ReleaseScenario(aws, slack, "app-2", "C0TWO").withHistory().withEcsService("web-2");
+        Map<String, Object> config = new HashMap<>(twoKeys.environment("prd-2", "ecs",
+                Map.of("cluster", CLUSTER, "service", "web-2", "container", "web")));
+        config.put("deploybot.environments.prd-2.release.required-approvals", 2);
+        try (DeploybotApp own = ReleaseScenario.app(slack, aws, config)) {
+            own.slack().slashCommand(DEV, "C0TWO", "/deploy", "prd-2");
+            SlackMessage request = twoKeys.awaitRequestMessage();
+            assertThat(request.allText()).contains("Waiting for 2 approval(s)");
+
+            own.slack().clickButton(LEAD, "C0TWO", request.ts(), "release_approve", requestId(request));
+            twoKeys.whisperTo(LEAD, "1 of 2");
+            SlackMessage once = twoKeys.awaitMessage(request, "approved so far by <@" + LEAD + ">");
+            assertThat(once.buttons()).hasSize(3);
+            own.slack().clickButton(LEAD, "C0TWO", request.ts(), "release_approve", requestId(request));
+            twoKeys.whisperTo(LEAD, "already approved");
+            assertThat(twoKeys.tag("release")).isEqualTo(twoKeys.released);
+
+            own.slack().clickButton(SRE, "C0TWO", request.ts(), "release_approve", requestId(request));
+            await().until(() -> twoKeys.candidate.equals(twoKeys.tag("release")));
+            assertThat(twoKeys.awaitMessage(request, "Approved by").allText()).contains("<@" + LEAD + ">", "<@" + SRE + ">");
+        }
+    }
 }
