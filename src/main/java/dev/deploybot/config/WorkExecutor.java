@@ -23,9 +23,9 @@ public class WorkExecutor {
 
     @Singleton
     @Named(NAME)
-    // Interrupts on shutdown: a release being followed stops waiting at once and is resumed, from the
-    // journal, by whichever replica runs next, instead of racing the database pool as it closes.
-    @Bean(preDestroy = "shutdownNow")
+    // Never shutdownNow: interrupting a thread in the middle of H2's file I/O closes the database's file
+    // channel. Follow loops stop on their own (see ShipRelease#stop) and resume from the journal later.
+    @Bean(preDestroy = "shutdown")
     ExecutorService work(@Value("${deploybot.work.threads:8}") int threads,
                          @Value("${deploybot.work.queue:200}") int queue) {
         AtomicInteger count = new AtomicInteger();

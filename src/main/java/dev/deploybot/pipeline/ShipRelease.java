@@ -48,6 +48,7 @@ public class ShipRelease {
     private final Clock clock;
     private final Duration lease;
     private final Duration pollInterval;
+    private volatile boolean stopping;
 
     public ShipRelease(Environments environments, ReleaseJournal journal, PromoteImage promote, ImageRegistry registry,
                        ServiceDeployers deployers, FollowDeployment follow, ReleaseAnnouncer announcer, AuditTrail audit,
@@ -66,13 +67,20 @@ public class ShipRelease {
         this.pollInterval = pollInterval;
     }
 
+    /** The process is stopping: releases being followed let go at their next look, to be resumed after. */
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        stopping = true;
+    }
+
+    /** Never throws: whatever stops it here is retried by housekeeping, from the journal, on the next round. */
     public void ship(String requestId) {
         // One owner per call, not per process: two threads of one replica must not share a lease.
         String owner = UUID.randomUUID().toString();
-        if (!journal.lease(requestId, owner, clock.instant(), clock.instant().plus(lease))) {
-            return;
-        }
         try {
+            if (!journal.lease(requestId, owner, clock.instant(), clock.instant().plus(lease))) {
+                return;
+            }
             Optional<ReleaseRequest> request = journal.find(requestId);
             Optional<Environment> environment = request.flatMap(r -> environments.find(r.environment()));
             if (request.isEmpty() || environment.isEmpty() || environment.get().release().isEmpty()
@@ -81,8 +89,22 @@ public class ShipRelease {
                 return;
             }
             ship(request.get(), environment.get(), owner);
+        } catch (RuntimeException e) {
+            if (stopping) {
+                LOG.info("release {} paused by shutdown; it resumes after the restart", requestId);
+            } else {
+                LOG.error("release {} stopped unexpectedly; housekeeping resumes it from the journal", requestId, e);
+            }
         } finally {
+            letGo(requestId, owner);
+        }
+    }
+
+    private void letGo(String requestId, String owner) {
+        try {
             journal.release(requestId, owner);
+        } catch (RuntimeException e) {
+            LOG.debug("could not release the lease of {}; it lapses by itself", requestId);
         }
     }
 
@@ -238,7 +260,7 @@ public class ShipRelease {
         }
 
         private void renew() {
-            if (!journal.lease(requestId, owner, clock.instant(), clock.instant().plus(lease))) {
+            if (stopping || !journal.lease(requestId, owner, clock.instant(), clock.instant().plus(lease))) {
                 throw new LeaseLost();
             }
         }

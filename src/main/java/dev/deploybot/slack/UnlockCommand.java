@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 /** {@code /deploy unlock prd}: checking approver groups may ask Slack, so the answer comes after the ack. */
 @Singleton
 class UnlockCommand implements VerbCommand {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UnlockCommand.class);
     private final UnlockEnvironment unlock;
     private final SlackChat chat;
     private final ExecutorService work;
@@ -28,8 +29,16 @@ class UnlockCommand implements VerbCommand {
 
     @Override
     public String handle(Environment environment, String arguments, DeployInvocation invocation) {
-        work.execute(() -> chat.whisper(invocation.channelId(), invocation.actor().userId(),
-                unlock.unlock(environment, invocation.actor())));
+        work.execute(() -> {
+            String answer;
+            try {
+                answer = unlock.unlock(environment, invocation.actor());
+            } catch (RuntimeException e) {
+                LOG.error("unlocking {} failed", environment.name(), e);
+                answer = ":x: " + environment.name() + " was not unlocked: deploybot hit an internal error (logged).";
+            }
+            chat.whisper(invocation.channelId(), invocation.actor().userId(), answer);
+        });
         return "Unlocking " + environment.name() + "…";
     }
 }
