@@ -202,20 +202,24 @@ public final class FakeSlack implements AutoCloseable {
         String method = path.substring("/api/".length());
         String contentType = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"));
         boolean json = contentType.startsWith("application/json");
-        Map<String, String> params = new LinkedHashMap<>(parseForm(exchange.getRequestURI().getRawQuery()));
-        Reply reply;
         String token = bearerToken(exchange);
+        Map<String, String> params = new LinkedHashMap<>();
         try {
+            params.putAll(parseForm(exchange.getRequestURI().getRawQuery()));
             params.putAll(json ? parseJsonObject(body) : parseForm(body));
-            // Slack reads the token from a form field too, but not from a JSON body.
-            if (token == null && !json) {
-                token = params.get("token");
-            }
-            reply = dispatch(method, params, token);
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            reply = notOk("invalid_json");
             record(new SlackCall(method, params, token, true));
+            send(exchange, notOk(json ? "invalid_json" : "invalid_form_data"));
+            return;
         }
+        // Slack reads the token from a form field too, but not from a JSON body.
+        if (token == null && !json) {
+            token = params.get("token");
+        }
+        send(exchange, dispatch(method, params, token));
+    }
+
+    private static void send(HttpExchange exchange, Reply reply) throws IOException {
         LoopbackServer.respond(exchange, reply.status(), "application/json; charset=utf-8",
                 reply.body().toString(), reply.headers());
     }

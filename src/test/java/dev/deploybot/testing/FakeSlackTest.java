@@ -258,6 +258,8 @@ class FakeSlackTest {
 
         HttpResponse<String> posted = http.send(jsonPost("chat.postMessage", json), HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> unknown = http.send(jsonPost("chat.explode", "{}"), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> broken = http.send(jsonPost("chat.postMessage", "{\"channel\":"),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(new ObjectMapper().readTree(posted.body()).get("ok").asBoolean()).isTrue();
         assertThat(fake.channelMessages("C1")).singleElement()
@@ -265,6 +267,8 @@ class FakeSlackTest {
         assertThat(fake.calls("chat.postMessage").get(0).param("blocks")).startsWith("[{\"type\":\"section\"");
         assertThat(unknown.statusCode()).isEqualTo(200);
         assertThat(unknown.body()).isEqualTo("{\"ok\":false,\"error\":\"unknown_method\"}");
+        assertThat(broken.body()).isEqualTo("{\"ok\":false,\"error\":\"invalid_json\"}");
+        assertThat(fake.calls("chat.postMessage")).extracting(SlackCall::failed).containsExactly(false, true);
     }
 
     @Test
