@@ -16,6 +16,11 @@ public record ImageRef(String repository, String digest) {
 
     /** The first 12 hex digits, as people and registries show it. */
     public String shortDigest() {
-        return digest.substring("sha256:".length(), "sha256:".length() + 12);
+        return shortDigest(digest);
+    }
+
+    /** The same for any digest text; anything that is not a sha256 digest is shown as it is. */
+    public static String shortDigest(String digest) {
+        return digest != null && digest.startsWith("sha256:") && digest.length() >= 19 ? digest.substring(7, 19) : digest;
     }
 }

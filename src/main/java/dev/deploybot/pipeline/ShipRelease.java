@@ -206,7 +206,7 @@ public class ShipRelease {
         return promote.restore(request, settings).stream()
                 .filter(step -> step.tag().equals(settings.releaseTag()))
                 .findFirst()
-                .map(step -> " · tags restored: `" + step.tag() + "` is `" + step.manifest().digest().substring(7, 19) + "` again")
+                .map(step -> " · tags restored: `" + step.tag() + "` is `" + ImageRef.shortDigest(step.manifest().digest()) + "` again")
                 .orElse("");
     }
 

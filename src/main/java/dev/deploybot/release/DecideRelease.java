@@ -5,6 +5,7 @@ import dev.deploybot.core.AuditEntry;
 import dev.deploybot.core.AuditTrail;
 import dev.deploybot.core.Environment;
 import dev.deploybot.core.Environments;
+import dev.deploybot.core.ImageRef;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
@@ -113,7 +114,7 @@ public class DecideRelease {
         if (request.isRollback()) {
             // Keeps the next hasty /deploy from shipping the image that was just rolled away from.
             locks.lock(new EnvironmentLocks.Lock(request.environment(), request.requester(), "rolled back from `"
-                    + request.previousDigest().substring(7, 19) + "` by <@" + request.requester() + ">", now));
+                    + ImageRef.shortDigest(request.previousDigest()) + "` by <@" + request.requester() + ">", now));
             audit.append(new AuditEntry(now, request.requester(), request.environment(), "lock", "locked", "rollback " + requestId));
         }
         announcer.updated(approved, "Approved; moving tags");

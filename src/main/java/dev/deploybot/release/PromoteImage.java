@@ -3,6 +3,7 @@ package dev.deploybot.release;
 import dev.deploybot.core.AuditEntry;
 import dev.deploybot.core.AuditTrail;
 import dev.deploybot.core.Environment;
+import dev.deploybot.core.ImageRef;
 import dev.deploybot.core.ExternalFailure;
 import jakarta.inject.Singleton;
 
@@ -97,8 +98,8 @@ public class PromoteImage {
                     "tag " + result.name().toLowerCase(),
                     request.id() + " " + step.tag() + " " + step.previousDigest() + " -> " + step.manifest().digest()));
             announcer.detail(request, (kind == PlanStep.Plan.RESTORE ? "Restored " : "") + "`" + step.tag() + "` → `"
-                    + shortDigest(step.manifest().digest()) + "`"
-                    + (step.previousDigest() == null ? " (new tag)" : " (was `" + shortDigest(step.previousDigest()) + "`)"));
+                    + ImageRef.shortDigest(step.manifest().digest()) + "`"
+                    + (step.previousDigest() == null ? " (new tag)" : " (was `" + ImageRef.shortDigest(step.previousDigest()) + "`)"));
         }
     }
 
@@ -125,7 +126,4 @@ public class PromoteImage {
         return text.toString();
     }
 
-    static String shortDigest(String digest) {
-        return digest.startsWith("sha256:") ? digest.substring(7, 19) : digest;
-    }
 }

@@ -44,9 +44,10 @@ public record ReleaseRequest(String id, Kind kind, int generations, String inter
     }
 
     /** A new pending rollback to the image {@code generations} back. */
-    public static ReleaseRequest rollback(String id, String environment, String requester, int generations, ImageRef target,
-                                          ImageDetails details, String runningDigest, Instant now, Instant expiresAt) {
-        return new ReleaseRequest(id, Kind.ROLLBACK, generations, null, environment, requester, null, target,
+    public static ReleaseRequest rollback(String id, String environment, String requester, int generations, String note,
+                                          ImageRef target, ImageDetails details, String runningDigest, Instant now,
+                                          Instant expiresAt) {
+        return new ReleaseRequest(id, Kind.ROLLBACK, generations, null, environment, requester, note, target,
                 details.tags(), details.pushedAt(), runningDigest, null, ReleaseState.PENDING, null, null, now, expiresAt,
                 List.of(), null, null, null, null, null, null);
     }

@@ -68,7 +68,7 @@ public class RequestRelease {
         Manifest current = tags.get(settings.releaseTag());
         if (current != null && current.digest().equals(candidate.digest())) {
             return refuse(environment, requester, "Nothing to release: `" + settings.sourceTag() + "` and `"
-                    + settings.releaseTag() + "` are the same image (" + new ImageRef(settings.repository(), candidate.digest()).shortDigest() + ").",
+                    + settings.releaseTag() + "` are the same image (" + ImageRef.shortDigest(candidate.digest()) + ").",
                     Optional.empty());
         }
         if (registry.tagsAreImmutable(settings.repository())) {

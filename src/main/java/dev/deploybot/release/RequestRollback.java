@@ -73,18 +73,18 @@ public class RequestRollback {
         }
         if (target.digest().equals(runningNow.digest())) {
             return refuse(environment, requester, "`" + tags.get(generations) + "` is the same image as `" + settings.releaseTag()
-                    + "` (" + shortDigest(target.digest()) + "); rolling back would change nothing.");
+                    + "` (" + ImageRef.shortDigest(target.digest()) + "); rolling back would change nothing.");
         }
         Instant now = clock.instant();
         journal.pendingFor(environment.name()).ifPresent(pending -> supersede(pending, requester, now));
         ImageDetails details = registry.describe(settings.repository(), target.digest())
                 .orElse(new ImageDetails(target.digest(), List.of(tags.get(generations)), null));
-        ReleaseRequest request = ReleaseRequest.rollback(UUID.randomUUID().toString(), environment.name(), requester.userId(),
-                generations, new ImageRef(settings.repository(), target.digest()), details, runningNow.digest(), now,
-                now.plus(settings.expiresAfter()));
         String releasedAt = journal.lastSucceeded(environment.name(), target.digest())
-                .map(ReleaseRequest::finishedAt).map(Instant::toString).orElse(null);
-        request = withNote(request, releasedAt);
+                .map(released -> "; that image was released " + released.finishedAt()).orElse("");
+        String note = "Back " + generations + " generation" + (generations == 1 ? "" : "s") + releasedAt;
+        ReleaseRequest request = ReleaseRequest.rollback(UUID.randomUUID().toString(), environment.name(), requester.userId(),
+                generations, note, new ImageRef(settings.repository(), target.digest()), details, runningNow.digest(), now,
+                now.plus(settings.expiresAfter()));
         if (!journal.open(request)) {
             return refuse(environment, requester, "Another request for " + environment.name() + " was made at the same moment; look at the channel.");
         }
@@ -111,21 +111,9 @@ public class RequestRollback {
         }
     }
 
-    private static ReleaseRequest withNote(ReleaseRequest r, String releasedAt) {
-        String note = "Back " + r.generations() + " generation" + (r.generations() == 1 ? "" : "s")
-                + (releasedAt == null ? "" : "; that image was released " + releasedAt);
-        return new ReleaseRequest(r.id(), r.kind(), r.generations(), r.interrupted(), r.environment(), r.requester(), note,
-                r.candidate(), r.candidateTags(), r.pushedAt(), r.previousDigest(), r.compareUrl(), r.state(), r.channel(),
-                r.messageTs(), r.requestedAt(), r.expiresAt(), r.approvals(), r.decidedBy(), r.decidedAt(), r.deploymentId(),
-                r.deployedRevision(), r.finishedAt(), r.failure());
-    }
-
     private Refused refuse(Environment environment, Actor requester, String reason) {
         audit.append(new AuditEntry(clock.instant(), requester.userId(), environment.name(), "rollback", "refused", reason));
         return new Refused(reason);
     }
 
-    private static String shortDigest(String digest) {
-        return digest.substring(7, 19);
-    }
 }

@@ -1,5 +1,7 @@
 package dev.deploybot.slack;
 
+import dev.deploybot.core.ImageRef;
+
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.element.BlockElement;
 import com.slack.api.model.block.element.ButtonElement;
@@ -126,8 +128,7 @@ public final class EventViews {
 
     private static SlackView imageReady(Tracked tracked, ImagePushed image) {
         String environment = tracked.environment() == null ? "" : tracked.environment();
-        String digest = image.digest().startsWith("sha256:") && image.digest().length() > 19
-                ? image.digest().substring(7, 19) : image.digest();
+        String digest = ImageRef.shortDigest(image.digest());
         String headline = ":package: New image ready for *" + MessageViews.escape(environment) + "*: `"
                 + MessageViews.escape(image.repository() + ":" + image.tag()) + "` (`" + MessageViews.escape(digest) + "`)";
         List<LayoutBlock> blocks = new ArrayList<>();

@@ -6,6 +6,7 @@ import com.slack.api.model.block.composition.TextObject;
 import com.slack.api.model.block.element.BlockElement;
 import com.slack.api.model.block.element.ButtonElement;
 import dev.deploybot.core.Environment;
+import dev.deploybot.core.ImageRef;
 import dev.deploybot.release.ReleaseRequest;
 import dev.deploybot.release.ReleaseState;
 
@@ -43,7 +44,7 @@ final class ReleaseViews {
                 + (request.candidateTags().isEmpty() ? "" : " " + tags(request.candidateTags()))));
         facts.add(markdown("*Pushed*\n" + (request.pushedAt() == null ? "unknown" : date(request.pushedAt()))));
         facts.add(markdown((request.isRollback() ? "*Runs now (rolled away from)*\n" : "*`" + escape(settings.releaseTag()) + "` now*\n")
-                + (request.previousDigest() == null ? "nothing released yet" : "`" + shortDigest(request.previousDigest()) + "`")));
+                + (request.previousDigest() == null ? "nothing released yet" : "`" + ImageRef.shortDigest(request.previousDigest()) + "`")));
         if (request.compareUrl() != null) {
             facts.add(markdown("*Changes*\n<" + request.compareUrl() + "|compare>"));
         }
@@ -97,10 +98,10 @@ final class ReleaseViews {
     static SlackView drift(Environment environment, String releaseTag, String taggedDigest, String runningDigest) {
         Environment.DeploySettings deploy = environment.deploy().orElseThrow();
         String text = ":warning: *Drift in " + escape(environment.name()) + "*: `" + escape(releaseTag) + "` names `"
-                + shortDigest(taggedDigest) + "`, but the service `" + escape(String.valueOf(deploy.service())) + "` runs `"
-                + shortDigest(runningDigest) + "`. Someone deployed outside deploybot, or a failed release kept its tags.";
-        return new SlackView(environment.name() + " drift: " + releaseTag + " is " + shortDigest(taggedDigest)
-                + ", the service runs " + shortDigest(runningDigest), List.of(section(s -> s.text(markdown(text)))));
+                + ImageRef.shortDigest(taggedDigest) + "`, but the service `" + escape(String.valueOf(deploy.service())) + "` runs `"
+                + ImageRef.shortDigest(runningDigest) + "`. Someone deployed outside deploybot, or a failed release kept its tags.";
+        return new SlackView(environment.name() + " drift: " + releaseTag + " is " + ImageRef.shortDigest(taggedDigest)
+                + ", the service runs " + ImageRef.shortDigest(runningDigest), List.of(section(s -> s.text(markdown(text)))));
     }
 
     private static ButtonElement rollBack(ReleaseRequest request, Environment.ReleaseSettings settings) {
@@ -154,7 +155,4 @@ final class ReleaseViews {
         return instant == null ? "" : "<!date^" + instant.getEpochSecond() + "^{date_short_pretty} {time}|" + instant + ">";
     }
 
-    static String shortDigest(String digest) {
-        return digest.startsWith("sha256:") ? digest.substring(7, 19) : digest;
-    }
 }
