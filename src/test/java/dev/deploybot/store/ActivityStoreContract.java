@@ -1,5 +1,6 @@
 package dev.deploybot.store;
 
+import dev.deploybot.activity.AlarmStateChanged;
 import dev.deploybot.activity.BotBuilds;
 import dev.deploybot.activity.BuildChange;
 import dev.deploybot.activity.DeploymentChange;
@@ -37,6 +38,22 @@ abstract class ActivityStoreContract extends MigratedDatabase {
         botBuilds = new JdbcBotBuilds(dataSource);
         buildLog = new JdbcBuildLog(dataSource);
         releases = new JdbcReleaseThreads(dataSource);
+    }
+
+    @Test
+    void anAlarmKeepsItsLatestStateWhateverOrderTheEventsArriveIn() {
+        JdbcAlarmLog alarms = new JdbcAlarmLog(dataSource);
+        AlarmStateChanged fired = new AlarmStateChanged("app-5xx", "ALARM", "Threshold Crossed", NOW);
+        AlarmStateChanged earlier = new AlarmStateChanged("app-5xx", "OK", null, NOW.minusSeconds(60));
+        AlarmStateChanged calmed = new AlarmStateChanged("app-5xx", "OK", "back to normal", NOW.plusSeconds(60));
+
+        assertThat(alarms.latest("app-5xx")).isEmpty();
+        assertThat(alarms.record(fired)).isTrue();
+        assertThat(alarms.record(earlier)).as("older than what is known").isFalse();
+        assertThat(alarms.record(fired)).as("told twice").isFalse();
+        assertThat(alarms.latest("app-5xx")).contains(fired);
+        assertThat(alarms.record(calmed)).isTrue();
+        assertThat(alarms.latest("app-5xx")).contains(calmed);
     }
 
     @Test
