@@ -47,6 +47,7 @@ public final class FakeAws implements AutoCloseable {
     private final FakeEcr ecr;
     private final FakeEcs ecs;
     private final FakeCodeDeploy codeDeploy;
+    private final FakeLogs logs;
     private volatile Clock clock = Clock.systemUTC();
 
     // Guarded by "this".
@@ -64,10 +65,12 @@ public final class FakeAws implements AutoCloseable {
         register(FakeEcs.TARGET_PREFIX, ecs);
         this.codeDeploy = new FakeCodeDeploy(this, ecs);
         register(FakeCodeDeploy.TARGET_PREFIX, codeDeploy);
+        this.logs = new FakeLogs(this);
+        register(FakeLogs.TARGET_PREFIX, logs);
         this.server = LoopbackServer.start("fake-aws", this::handle);
     }
 
-    /** Starts with {@link FakeCodeBuild}, {@link FakeEcr}, {@link FakeEcs} and {@link FakeCodeDeploy} registered. */
+    /** Starts with {@link FakeCodeBuild}, {@link FakeEcr}, {@link FakeEcs}, {@link FakeCodeDeploy} and {@link FakeLogs} registered. */
     public static FakeAws start() {
         return new FakeAws();
     }
@@ -117,6 +120,10 @@ public final class FakeAws implements AutoCloseable {
 
     public FakeCodeDeploy codeDeploy() {
         return codeDeploy;
+    }
+
+    public FakeLogs logs() {
+        return logs;
     }
 
     /** The clock services read "now" from; replace it to step past time windows such as idempotency tokens. */
