@@ -6,6 +6,7 @@ import jakarta.inject.Singleton;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.codebuild.CodeBuildClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
@@ -66,6 +67,16 @@ public class AwsClients {
     @Bean(preDestroy = "close")
     CodeDeployClient codeDeploy() {
         return budgeted(CodeDeployClient.builder(), budgets.controlPlane());
+    }
+
+    /**
+     * Alarm reads sit on a bake's clock and in {@code /deploy status}: a stalled endpoint must not hold either,
+     * so each attempt gets 5 s and the call, retries included, 12 s.
+     */
+    @Singleton
+    @Bean(preDestroy = "close")
+    CloudWatchClient cloudWatch() {
+        return budgeted(CloudWatchClient.builder(), new CallBudget(Duration.ofSeconds(5), Duration.ofSeconds(12)));
     }
 
     /** Only built when the events queue is configured (its poller is the one user); its receive waits on purpose. */
