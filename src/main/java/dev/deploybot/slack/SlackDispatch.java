@@ -43,6 +43,7 @@ class SlackDispatch {
             return Answer.badRequest("deploybot cannot read this request");
         }
         if (request == null) {
+            LOG.warn("refused a signed request that is no kind of Slack request ({} bytes)", raw.getRequestBody().length());
             return Answer.badRequest("not a Slack request");
         }
         return run(request);
