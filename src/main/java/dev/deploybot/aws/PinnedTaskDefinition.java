@@ -22,6 +22,14 @@ final class PinnedTaskDefinition {
     private static final String SERVICE = EcsServices.SERVICE;
 
     private final EcsClient ecs;
+    /** Revisions registered by this process, by family and image, so a retried start registers no second copy. */
+    private final java.util.Map<String, String> registered = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, String> eldest) {
+                    return size() > 100;
+                }
+            });
 
     PinnedTaskDefinition(EcsClient ecs) {
         this.ecs = ecs;
@@ -62,30 +70,25 @@ final class PinnedTaskDefinition {
         return new Source(definition, response.tags(), targetContainer(definition, configuredContainer));
     }
 
-    private TaskDefinition describe(String taskDefinition) {
-        try {
-            return ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinition)).taskDefinition();
-        } catch (SdkException e) {
-            throw AwsFailures.translate(SERVICE, e);
-        }
-    }
-
     /**
-     * A revision of the source's family that runs {@code imageUri}: the source itself if it does; the family's
-     * latest revision if an interrupted earlier attempt registered it already; otherwise a new copy.
+     * A revision of the source's family that runs {@code imageUri}: the source itself if it does; the revision this
+     * process registered for it already (a start retried after the service update failed); otherwise a new copy.
+     * Only a crash between registering and updating the service registers one more identical revision: harmless,
+     * and cheaper than describing the family's latest revision on every release.
      */
     String revisionRunning(Source source, String imageUri) {
         if (source.runs(imageUri)) {
             return source.arn();
         }
-        TaskDefinition latest = describe(source.definition().family());
-        boolean registeredAlready = latest.containerDefinitions().stream()
-                .anyMatch(c -> c.name().equals(source.container()) && imageUri.equals(c.image()));
-        if (registeredAlready) {
-            return latest.taskDefinitionArn();
+        String key = source.definition().family() + "@" + imageUri;
+        String registered = this.registered.get(key);
+        if (registered != null) {
+            return registered;
         }
         try {
-            return ecs.registerTaskDefinition(copyWithImage(source, imageUri)).taskDefinition().taskDefinitionArn();
+            String arn = ecs.registerTaskDefinition(copyWithImage(source, imageUri)).taskDefinition().taskDefinitionArn();
+            this.registered.put(key, arn);
+            return arn;
         } catch (SdkException e) {
             throw AwsFailures.translate(SERVICE, e);
         }

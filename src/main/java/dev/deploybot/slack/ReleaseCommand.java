@@ -3,7 +3,9 @@ package dev.deploybot.slack;
 import dev.deploybot.config.WorkExecutor;
 import dev.deploybot.core.Environment;
 import dev.deploybot.core.ExternalFailure;
-import dev.deploybot.release.ReleaseRequest;
+import dev.deploybot.activity.Outbox;
+import dev.deploybot.activity.ReleaseThreads;
+import dev.deploybot.release.Refusal;
 import dev.deploybot.release.RequestRelease;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -19,10 +21,12 @@ class ReleaseCommand implements EnvironmentCommand {
     static final int MAX_NOTE = 300;
     private final RequestRelease requestRelease;
     private final SlackChat chat;
+    private final Outbox outbox;
     private final ExecutorService work;
 
-    ReleaseCommand(RequestRelease requestRelease, SlackChat chat, @Named(WorkExecutor.NAME) ExecutorService work) {
+    ReleaseCommand(RequestRelease requestRelease, SlackChat chat, Outbox outbox, @Named(WorkExecutor.NAME) ExecutorService work) {
         this.requestRelease = requestRelease;
+        this.outbox = outbox;
         this.chat = chat;
         this.work = work;
     }
@@ -41,8 +45,8 @@ class ReleaseCommand implements EnvironmentCommand {
         work.execute(() -> {
             try {
                 if (requestRelease.request(environment, invocation.actor(), note) instanceof RequestRelease.Refused refused) {
-                    chat.whisper(invocation.channelId(), invocation.actor().userId(), ":no_entry: " + refused.reason()
-                            + refused.existing().map(ReleaseCommand::link).orElse(""));
+                    chat.whisper(invocation.channelId(), invocation.actor().userId(), ":no_entry: "
+                            + RefusalViews.text(refused.refusal()) + link(environment.channel(), refused.refusal()));
                 }
             } catch (ExternalFailure failure) {
                 chat.whisper(invocation.channelId(), invocation.actor().userId(), ":x: No release was requested: "
@@ -57,8 +61,14 @@ class ReleaseCommand implements EnvironmentCommand {
         return ":hourglass_flowing_sand: Looking up the image to release to *" + environment.name() + "*…";
     }
 
-    private static String link(ReleaseRequest request) {
-        return request.messageTs() == null ? ""
-                : " <https://slack.com/app_redirect?channel=" + request.channel() + "&message_ts=" + request.messageTs() + "|See the request>";
+    /** A link to the request that stands in the way, once its message is posted. */
+    private String link(String channel, Refusal refusal) {
+        if (!(refusal instanceof Refusal.AlreadyPending pending) || pending.existing() == null) {
+            return "";
+        }
+        String key = ReleaseThreads.messageKey(pending.existing());
+        return outbox.messageTs(key)
+                .map(ts -> " <https://slack.com/app_redirect?channel=" + channel + "&message_ts=" + ts + "|See the request>")
+                .orElse("");
     }
 }

@@ -32,7 +32,14 @@ class UnlockCommand implements VerbCommand {
         work.execute(() -> {
             String answer;
             try {
-                answer = unlock.unlock(environment, invocation.actor());
+                UnlockEnvironment.Outcome outcome = unlock.unlock(environment, invocation.actor());
+                if (outcome instanceof UnlockEnvironment.Refused refused) {
+                    answer = ":no_entry: " + RefusalViews.text(refused.refusal());
+                } else if (outcome instanceof UnlockEnvironment.WasNotLocked) {
+                    answer = environment.name() + " was not locked.";
+                } else {
+                    answer = ":unlock: " + environment.name() + " is unlocked; releases are possible again.";
+                }
             } catch (RuntimeException e) {
                 LOG.error("unlocking {} failed", environment.name(), e);
                 answer = ":x: " + environment.name() + " was not unlocked: deploybot hit an internal error (logged).";
