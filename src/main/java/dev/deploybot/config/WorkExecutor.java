@@ -80,7 +80,7 @@ public class WorkExecutor {
 
         /**
          * Never shutdownNow: interrupting a thread in the middle of H2's file I/O closes the database's file
-         * channel. Follow loops pause on their own once the process stops (see ShipRelease) and resume from the
+         * channel. Follow loops pause on their own once the process stops (see ReleasePipeline) and resume from the
          * journal after the restart.
          */
         void drain() {
