@@ -40,6 +40,7 @@ class BoundedLogLinesTest {
 
     private static LoggerContext production() throws JoranException {
         LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(context);
         configurator.doConfigure(BoundedLogLinesTest.class.getResource("/logback.xml"));
