@@ -4,11 +4,14 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.codebuild.CodeBuildClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.time.Duration;
 
 /**
  * The SDK clients, built with the default region and credential chains and no endpoint override:
@@ -40,6 +43,15 @@ public class AwsClients {
     @Bean(preDestroy = "close")
     CodeDeployClient codeDeploy() {
         return CodeDeployClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    /** Reads a failed migration's last log lines: a courtesy, so it gets little time before the failure is told without them. */
+    @Singleton
+    @Bean(preDestroy = "close")
+    CloudWatchLogsClient logs() {
+        return CloudWatchLogsClient.builder().httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.apiCallAttemptTimeout(Duration.ofSeconds(5)).apiCallTimeout(Duration.ofSeconds(15)))
+                .build();
     }
 
     /** Only built when the events queue is configured (its poller is the one user). */

@@ -97,13 +97,43 @@ public record Environment(String name, String channel, List<String> allowedChann
      * @param deploymentGroup   CodeDeploy deployment group (codedeploy)
      * @param project           production CodeBuild project (codebuild)
      * @param timeout           how long to follow a deployment before calling it failed
+     * @param migration         a one-off task that must exit 0 before the deployment starts (ecs, codedeploy)
      */
     public record DeploySettings(Strategy strategy, String cluster, String service, Optional<String> container,
                                  int containerPort, String application, String deploymentGroup, String project,
-                                 Duration timeout) {
+                                 Duration timeout, Optional<MigrationSettings> migration) {
         public DeploySettings {
             Objects.requireNonNull(strategy, "strategy");
             Objects.requireNonNull(container, "container");
+            Objects.requireNonNull(timeout, "timeout");
+            Objects.requireNonNull(migration, "migration");
+        }
+
+        /** Without a migration task, as most environments are. */
+        public DeploySettings(Strategy strategy, String cluster, String service, Optional<String> container,
+                              int containerPort, String application, String deploymentGroup, String project,
+                              Duration timeout) {
+            this(strategy, cluster, service, container, containerPort, application, deploymentGroup, project, timeout,
+                    Optional.empty());
+        }
+    }
+
+    /**
+     * The task run once per release after the tags moved and before the deployment, e.g. database migrations.
+     * It runs in the service's cluster with the service's network configuration and launch type, pinned to the
+     * release's digests.
+     *
+     * @param taskDefinition family or ARN of the task definition to run; empty: the service's own
+     * @param container      the container whose command is overridden and whose exit code decides
+     * @param command        the command, as ECS takes it: one argument per element
+     * @param timeout        how long the task may take from its start before the release fails
+     */
+    public record MigrationSettings(Optional<String> taskDefinition, String container, List<String> command,
+                                    Duration timeout) {
+        public MigrationSettings {
+            Objects.requireNonNull(taskDefinition, "taskDefinition");
+            Objects.requireNonNull(container, "container");
+            command = List.copyOf(command);
             Objects.requireNonNull(timeout, "timeout");
         }
     }
