@@ -58,6 +58,7 @@ public class CodeDeployServiceDeployer implements ServiceDeployer {
         try {
             String id = codeDeploy.createDeployment(r -> r.applicationName(settings.application())
                     .deploymentGroupName(settings.deploymentGroup())
+                    .deploymentConfigName(settings.deploymentConfig().orElse(null))
                     .description(description(requestId, images))
                     .revision(revision(appSpec))).deploymentId();
             return new DeploymentHandle(id, revision);
@@ -75,10 +76,7 @@ public class CodeDeployServiceDeployer implements ServiceDeployer {
         String status = info.statusAsString();
         return switch (status) {
             case "Succeeded" -> new DeploymentStatus(Phase.SUCCEEDED, status, null);
-            case "Failed", "Stopped" -> new DeploymentStatus(Phase.FAILED, status,
-                    info.errorInformation() != null && info.errorInformation().message() != null
-                            ? info.errorInformation().message()
-                            : "deployment " + handle.id() + " " + status.toLowerCase(Locale.ROOT));
+            case "Failed", "Stopped" -> new DeploymentStatus(Phase.FAILED, status, failure(handle, info));
             default -> new DeploymentStatus(Phase.IN_PROGRESS, status, null);
         };
     }
@@ -87,6 +85,17 @@ public class CodeDeployServiceDeployer implements ServiceDeployer {
         int others = images.images().size() - 1;
         return "deploybot release " + requestId + ": " + images.primary().uri()
                 + (others == 0 ? "" : " and " + others + " more image" + (others == 1 ? "" : "s"));
+    }
+
+    /** CodeDeploy's own reason; when it rolled the deployment back by itself (alarm or failure), that is said too. */
+    private static String failure(DeploymentHandle handle, DeploymentInfo info) {
+        String reason = info.errorInformation() != null && info.errorInformation().message() != null
+                ? info.errorInformation().message()
+                : "deployment " + handle.id() + " " + info.statusAsString().toLowerCase(Locale.ROOT);
+        if (info.rollbackInfo() != null && info.rollbackInfo().rollbackDeploymentId() != null) {
+            return reason + " CodeDeploy rolled back with deployment " + info.rollbackInfo().rollbackDeploymentId() + ".";
+        }
+        return reason;
     }
 
     private static RevisionLocation revision(EcsAppSpec appSpec) {

@@ -108,6 +108,21 @@ class CodeDeployServiceDeployerTest {
     }
 
     @Test
+    void theConfiguredDeploymentConfigIsUsedAndCodeDeploysOwnRollbackIsAFailureWithItsReason() {
+        DeploySettings canary = new DeploySettings(Strategy.CODEDEPLOY, CLUSTER, SERVICE, Optional.of("web"), 8080, APP,
+                GROUP, null, Duration.ofMinutes(30), Optional.of("CodeDeployDefault.ECSCanary10Percent5Minutes"));
+        DeploymentHandle handle = deployer.start(canary, ContainerImages.single(IMAGE, IMAGE_URI), "r-9");
+        fake.codeDeploy().moveTo(handle.id(), "InProgress");
+        fake.codeDeploy().rollBackOnAlarm(handle.id(), "app-5xx");
+
+        DeploymentStatus status = deployer.check(canary, handle);
+
+        assertThat(fake.codeDeploy().deploymentConfigOf(handle.id())).isEqualTo("CodeDeployDefault.ECSCanary10Percent5Minutes");
+        assertThat(status.phase()).isEqualTo(Phase.FAILED);
+        assertThat(status.failure()).contains("Activated alarms: <app-5xx>").contains("CodeDeploy rolled back with deployment d-");
+    }
+
+    @Test
     void failedAndStoppedDeploymentsAreFailures() {
         DeploymentHandle failing = deployer.start(SETTINGS, ContainerImages.single(IMAGE, IMAGE_URI), "r-7");
         fake.codeDeploy().fail(failing.id(), "HEALTH_CONSTRAINTS", "The deployment failed because too many tasks failed health checks");
