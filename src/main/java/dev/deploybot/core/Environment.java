@@ -52,12 +52,13 @@ public record Environment(String name, String channel, List<String> allowedChann
      * @param restoreTagsOnFailure whether a release whose deployment failed puts the tags back as they were
      * @param bake           watch alarms for a while after the deployment before calling the release done
      * @param requires       the environment that must run a candidate healthily before it may be released here
+     * @param images         every image released together, the default one ({@code repository}) first
      */
     public record ReleaseSettings(String repository, String sourceTag, List<String> generationTags,
                                   List<String> approvers, int requiredApprovals, boolean allowSelfApproval,
                                   Duration expiresAfter, Optional<String> compareUrl, String commitTagPattern,
                                   RollbackPolicy rollback, boolean restoreTagsOnFailure, Optional<Bake> bake,
-                                  Optional<Requirement> requires) {
+                                  Optional<Requirement> requires, List<ReleasedImage> images) {
         public ReleaseSettings(String repository, String sourceTag, List<String> generationTags,
                                List<String> approvers, int requiredApprovals, boolean allowSelfApproval,
                                Duration expiresAfter, Optional<String> compareUrl, String commitTagPattern,
@@ -66,7 +67,22 @@ public record Environment(String name, String channel, List<String> allowedChann
                     compareUrl, commitTagPattern, rollback, restoreTagsOnFailure, Optional.empty(), Optional.empty());
         }
 
+        /** One repository, released into the deploy settings' container. */
+        public ReleaseSettings(String repository, String sourceTag, List<String> generationTags,
+                               List<String> approvers, int requiredApprovals, boolean allowSelfApproval,
+                               Duration expiresAfter, Optional<String> compareUrl, String commitTagPattern,
+                               RollbackPolicy rollback, boolean restoreTagsOnFailure, Optional<Bake> bake,
+                               Optional<Requirement> requires) {
+            this(repository, sourceTag, generationTags, approvers, requiredApprovals, allowSelfApproval, expiresAfter,
+                    compareUrl, commitTagPattern, rollback, restoreTagsOnFailure, bake, requires,
+                    List.of(new ReleasedImage(repository, Optional.empty())));
+        }
+
         public ReleaseSettings {
+            images = List.copyOf(images);
+            if (images.isEmpty() || !images.get(0).repository().equals(repository)) {
+                throw new IllegalArgumentException("the default image (" + repository + ") comes first in " + images);
+            }
             Objects.requireNonNull(bake, "bake");
             Objects.requireNonNull(requires, "requires");
             Objects.requireNonNull(repository, "repository");
@@ -85,6 +101,18 @@ public record Environment(String name, String channel, List<String> allowedChann
         /** The tag that names what production runs: the newest generation. */
         public String releaseTag() {
             return generationTags.get(0);
+        }
+    }
+
+    /**
+     * One repository a release promotes and the container it feeds.
+     *
+     * @param container empty for a single-image environment: the deploy settings' container, or the only one
+     */
+    public record ReleasedImage(String repository, Optional<String> container) {
+        public ReleasedImage {
+            Objects.requireNonNull(repository, "repository");
+            Objects.requireNonNull(container, "container");
         }
     }
 
