@@ -81,12 +81,6 @@ public class CodeDeployServiceDeployer implements ServiceDeployer {
         };
     }
 
-    private static String description(String requestId, ContainerImages images) {
-        int others = images.images().size() - 1;
-        return "deploybot release " + requestId + ": " + images.primary().uri()
-                + (others == 0 ? "" : " and " + others + " more image" + (others == 1 ? "" : "s"));
-    }
-
     /** CodeDeploy's own reason; when it rolled the deployment back by itself (alarm or failure), that is said too. */
     private static String failure(DeploymentHandle handle, DeploymentInfo info) {
         String reason = info.errorInformation() != null && info.errorInformation().message() != null
@@ -96,6 +90,12 @@ public class CodeDeployServiceDeployer implements ServiceDeployer {
             return reason + " CodeDeploy rolled back with deployment " + info.rollbackInfo().rollbackDeploymentId() + ".";
         }
         return reason;
+    }
+
+    private static String description(String requestId, ContainerImages images) {
+        int others = images.images().size() - 1;
+        return "deploybot release " + requestId + ": " + images.primary().uri()
+                + (others == 0 ? "" : " and " + others + " more image" + (others == 1 ? "" : "s"));
     }
 
     private static RevisionLocation revision(EcsAppSpec appSpec) {
