@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 import java.net.URI;
 import java.util.List;
@@ -60,6 +61,16 @@ public final class ElasticMq implements AutoCloseable {
 
     public void send(String queueUrl, String body) {
         client.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
+    }
+
+    /** Sends many bodies, ten to a call as EventBridge's SQS target may. */
+    public void sendAll(String queueUrl, List<String> bodies) {
+        for (int from = 0; from < bodies.size(); from += 10) {
+            List<String> batch = bodies.subList(from, Math.min(bodies.size(), from + 10));
+            client.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(java.util.stream.IntStream.range(0, batch.size())
+                    .mapToObj(i -> SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(batch.get(i)).build())
+                    .toList()));
+        }
     }
 
     /** Messages currently visible plus those in flight. */
