@@ -15,6 +15,13 @@ public class AwsCredentialsCheck {
     private static final Logger LOG = LoggerFactory.getLogger(AwsCredentialsCheck.class);
 
     public AwsCredentialsCheck() {
+        // Asking the instance metadata service can take seconds where there is none; start-up does not wait.
+        Thread check = new Thread(AwsCredentialsCheck::check, "aws-credentials-check");
+        check.setDaemon(true);
+        check.start();
+    }
+
+    private static void check() {
         try (DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build()) {
             chain.resolveCredentials();
         } catch (SdkClientException e) {
