@@ -6,6 +6,7 @@ import com.slack.api.bolt.request.RequestHeaders;
 import com.slack.api.bolt.response.Response;
 import com.slack.api.bolt.util.SlackRequestParser;
 import dev.deploybot.config.SlackSettings;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -29,6 +30,7 @@ import java.util.TreeMap;
  * request, then lets Bolt parse and route. Blocking executor: Bolt's API is synchronous.
  */
 @Controller("/slack/events")
+@Requires(property = "deploybot.slack.http-enabled", notEquals = "false")
 public class SlackEventsController {
     private static final Logger LOG = LoggerFactory.getLogger(SlackEventsController.class);
     private final App app;
