@@ -2,20 +2,15 @@ package dev.deploybot.slack;
 
 import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
 import com.slack.api.bolt.App;
-import dev.deploybot.config.WorkExecutor;
 import dev.deploybot.core.Actor;
-import dev.deploybot.pipeline.ShipRelease;
 import dev.deploybot.core.Environments;
-import dev.deploybot.release.DecideRelease;
+import dev.deploybot.pipeline.ReleasePipeline;
 import dev.deploybot.release.ReleaseJournal;
-import jakarta.inject.Named;
+import dev.deploybot.release.ReleaseRequest.Verdict;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -26,30 +21,28 @@ import java.util.regex.Pattern;
 class ReleaseButtons implements SlackRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseButtons.class);
     private static final Pattern REQUEST_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-    private final DecideRelease decide;
-    private final ShipRelease ship;
+    private final ReleasePipeline pipeline;
     private final ReleaseJournal journal;
     private final Environments environments;
     private final RollbackCommand rollback;
     private final SlackChat chat;
-    private final ExecutorService work;
+    private final AfterAck after;
 
-    ReleaseButtons(DecideRelease decide, ShipRelease ship, ReleaseJournal journal, Environments environments,
-                   RollbackCommand rollback, SlackChat chat, @Named(WorkExecutor.NAME) ExecutorService work) {
-        this.decide = decide;
-        this.ship = ship;
+    ReleaseButtons(ReleasePipeline pipeline, ReleaseJournal journal, Environments environments,
+                   RollbackCommand rollback, SlackChat chat, AfterAck after) {
+        this.pipeline = pipeline;
         this.journal = journal;
         this.environments = environments;
         this.rollback = rollback;
         this.chat = chat;
-        this.work = work;
+        this.after = after;
     }
 
     @Override
     public void register(App app) {
-        route(app, ReleaseViews.APPROVE, decision(decide::approve));
-        route(app, ReleaseViews.REJECT, decision(decide::reject));
-        route(app, ReleaseViews.CANCEL, decision(decide::cancel));
+        route(app, ReleaseViews.APPROVE, decision(Verdict.APPROVE));
+        route(app, ReleaseViews.REJECT, decision(Verdict.REJECT));
+        route(app, ReleaseViews.CANCEL, decision(Verdict.CANCEL));
         route(app, ReleaseViews.ROLL_BACK, this::rollBack);
     }
 
@@ -58,16 +51,19 @@ class ReleaseButtons implements SlackRoutes {
         void handle(String requestId, Actor actor, String channelId);
     }
 
-    private Click decision(BiFunction<String, Actor, DecideRelease.Outcome> decision) {
-        return (requestId, actor, channelId) -> work.execute(() -> decideAndShip(decision, requestId, actor, channelId));
+    private Click decision(Verdict verdict) {
+        return (requestId, actor, channelId) -> after.click(AfterAck.Lane.RELEASES, new AfterAck.Requester(channelId, actor.userId()),
+                "Your click may not have been handled; nothing is lost, a stuck release resumes by itself",
+                () -> decide(verdict, requestId, actor, channelId));
     }
 
     /** The Roll back button of a finished release: the same request as {@code /deploy rollback <env>}. */
     private void rollBack(String requestId, Actor actor, String channelId) {
         journal.find(requestId)
                 .flatMap(release -> environments.find(release.environment()))
-                .ifPresentOrElse(environment -> rollback.start(environment, actor, 1, channelId),
-                        () -> chat.whisper(channelId, actor.userId(), "That release does not exist (any more)."));
+                .ifPresentOrElse(environment -> after.click(AfterAck.Lane.RELEASES, new AfterAck.Requester(channelId, actor.userId()),
+                                RollbackCommand.NOT_REQUESTED, rollback.work(environment, actor, 1, channelId)),
+                        () -> after.whisper(new AfterAck.Requester(channelId, actor.userId()), "That release does not exist (any more)."));
     }
 
     private void route(App app, String actionId, Click click) {
@@ -89,31 +85,18 @@ class ReleaseButtons implements SlackRoutes {
                 LOG.warn("ignored a {} click from an invalid user id", actionId);
                 return context.ack();
             }
-            try {
-                click.handle(requestId, actor, channelId);
-            } catch (RejectedExecutionException busy) {
-                chat.whisper(channelId, userId, "deploybot is busy; your click changed nothing. Try again in a minute.");
-            }
+            click.handle(requestId, actor, channelId);
             return context.ack();
         });
     }
 
-    private void decideAndShip(BiFunction<String, Actor, DecideRelease.Outcome> decision, String requestId, Actor actor,
-                               String channelId) {
-        try {
-            DecideRelease.Outcome outcome = decision.apply(requestId, actor);
-            if (outcome instanceof DecideRelease.Refused refused) {
-                chat.whisper(channelId, actor.userId(), ":no_entry: " + refused.reason());
-            } else if (outcome instanceof DecideRelease.Counted counted) {
-                chat.whisper(channelId, actor.userId(), "Your approval is recorded: " + counted.approvals() + " of "
-                        + counted.required() + ".");
-            } else if (outcome instanceof DecideRelease.Approved approved) {
-                ship.ship(approved.request().id());
-            }
-        } catch (RuntimeException e) {
-            LOG.error("handling a click on release {} failed", requestId, e);
-            chat.whisper(channelId, actor.userId(), ":x: deploybot hit an internal error handling your click (logged); "
-                    + "nothing was lost, a stuck release resumes by itself.");
+    private void decide(Verdict verdict, String requestId, Actor actor, String channelId) {
+        ReleasePipeline.Outcome outcome = pipeline.decide(requestId, actor, verdict);
+        if (outcome instanceof ReleasePipeline.Refused refused) {
+            chat.whisper(channelId, actor.userId(), ":no_entry: " + RefusalViews.text(refused.refusal()));
+        } else if (outcome instanceof ReleasePipeline.Counted counted) {
+            chat.whisper(channelId, actor.userId(), "Your approval is recorded: " + counted.approvals() + " of "
+                    + counted.required() + ".");
         }
     }
 }
