@@ -7,6 +7,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.codebuild.CodeBuildClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
@@ -77,6 +78,13 @@ public class AwsClients {
     @Bean(preDestroy = "close")
     CloudWatchClient cloudWatch() {
         return budgeted(CloudWatchClient.builder(), new CallBudget(Duration.ofSeconds(5), Duration.ofSeconds(12)));
+    }
+
+    /** Reads a failed migration's last log lines: a courtesy, so it gets little time before the failure is told without them. */
+    @Singleton
+    @Bean(preDestroy = "close")
+    CloudWatchLogsClient logs() {
+        return budgeted(CloudWatchLogsClient.builder(), new CallBudget(Duration.ofSeconds(5), Duration.ofSeconds(15)));
     }
 
     /** Only built when the events queue is configured (its poller is the one user); its receive waits on purpose. */
