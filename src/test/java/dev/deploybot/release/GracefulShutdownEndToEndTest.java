@@ -60,7 +60,7 @@ class GracefulShutdownEndToEndTest {
         SlackMessage request = prd.awaitRequestMessage();
         app.slack().clickButton(SRE, prd.channel, request.ts(), "release_approve", requestId(request));
         await().until(() -> aws.ecs().updateServiceCalls().stream().anyMatch(call -> call.get("service").asText().equals("web")));
-        prd.awaitMessage(request, "Deployment started");
+        prd.awaitMessage(request, "deploying");
 
         // What the JVM does on SIGTERM: the context closes on a shutdown-hook thread while the rollout is followed.
         Thread shutdownHook = new Thread(app::close, "shutdown-hook");
