@@ -61,13 +61,14 @@ public class ReleasePipeline {
     private final Clock clock;
     private final Duration lease;
     private final Duration pollInterval;
-    private volatile boolean stopping;
+    private final Stopping stopping;
 
     public ReleasePipeline(Environments environments, ReleaseJournal journal, ApproverDirectory directory, EnvironmentLocks locks,
                            PromoteImage promote, ImageRegistry registry, ServiceDeployers deployers, FollowDeployment follow,
                            ReleaseAnnouncer announcer, AuditTrail audit, Clock clock,
                            @Value("${deploybot.release.lease:2m}") Duration lease,
-                           @Value("${deploybot.deploy.poll-interval:10s}") Duration pollInterval) {
+                           @Value("${deploybot.deploy.poll-interval:10s}") Duration pollInterval, Stopping stopping) {
+        this.stopping = stopping;
         this.environments = environments;
         this.journal = journal;
         this.directory = directory;
@@ -98,20 +99,6 @@ public class ReleasePipeline {
     }
 
     public record Refused(Refusal refusal) implements Outcome {
-    }
-
-    /**
-     * The process is stopping: releases being followed let go at their next look, to be resumed after. Heard at
-     * the shutdown event, before any bean is destroyed, so the work lanes can drain before the database closes.
-     */
-    @io.micronaut.runtime.event.annotation.EventListener
-    void onShutdown(io.micronaut.context.event.ShutdownEvent event) {
-        stop();
-    }
-
-    @jakarta.annotation.PreDestroy
-    void stop() {
-        stopping = true;
     }
 
     /** A click (or a rollback approving itself). An approval that decides ships the release on this thread. */
@@ -219,7 +206,7 @@ public class ReleasePipeline {
         } catch (ExternalFailure failure) {
             LOG.warn("release {} paused on a temporary failure, will resume: {}", read.id(), failure.getMessage());
         } catch (RuntimeException e) {
-            if (stopping) {
+            if (stopping.now()) {
                 LOG.info("release {} paused by shutdown; it resumes after the restart", read.id());
             } else {
                 LOG.error("release {} stopped unexpectedly; housekeeping resumes it from the journal", read.id(), e);
@@ -382,7 +369,7 @@ public class ReleasePipeline {
     }
 
     private boolean renew(String requestId, String owner) {
-        return !stopping && journal.lease(requestId, owner, clock.instant(), clock.instant().plus(lease));
+        return !stopping.now() && journal.lease(requestId, owner, clock.instant(), clock.instant().plus(lease));
     }
 
     private void letGo(String requestId, String owner) {
