@@ -69,7 +69,9 @@ class StagingBuildEndToEndTest {
         assertThat(build.get("sourceVersion").asText()).isEqualTo("feature/x");
         assertThat(build.get("projectName").asText()).isEqualTo("app-stg");
 
-        SlackMessage message = await().until(() -> slack.channelMessages(CHANNEL), messages -> !messages.isEmpty()).get(0);
+        // The previous test's announcement may still be on its way: wait for this build's.
+        SlackMessage message = await().until(() -> slack.channelMessages(CHANNEL).stream()
+                .filter(posted -> posted.allText().contains(build.get("id").asText())).findFirst(), found -> found.isPresent()).orElseThrow();
         assertThat(message.allText())
                 .contains("<@" + ALICE + ">")
                 .contains("feature/x")
