@@ -23,19 +23,21 @@ public class RecordChange {
     private final ReleaseThreads releases;
     private final Routing routing;
     private final Environments environments;
+    private final AlarmLog alarms;
     private final Clock clock;
 
     public RecordChange(ActivityJournal journal, BotBuilds botBuilds, ReleaseThreads releases, Routing routing,
-                        Environments environments, Clock clock) {
+                        Environments environments, AlarmLog alarms, Clock clock) {
         this.journal = journal;
         this.botBuilds = botBuilds;
         this.releases = releases;
         this.routing = routing;
         this.environments = environments;
+        this.alarms = alarms;
         this.clock = clock;
     }
 
-    public sealed interface Outcome permits Recorded, Unchanged, Stale, Unrouted {
+    public sealed interface Outcome permits Recorded, Unchanged, Stale, Unrouted, AlarmNoted {
     }
 
     /** Something new to show about these subjects. */
@@ -54,7 +56,18 @@ public class RecordChange {
     public record Unrouted(String why) implements Outcome {
     }
 
+    /**
+     * An alarm's state, kept for the bake that watches it; it says nothing in Slack by itself.
+     *
+     * @param news false when a state of the same or a later time was already known (events arrive unordered)
+     */
+    public record AlarmNoted(String alarmName, boolean news) implements Outcome {
+    }
+
     public Outcome record(Change change) {
+        if (change instanceof AlarmStateChanged alarm) {
+            return new AlarmNoted(alarm.alarmName(), alarms.record(alarm));
+        }
         if (change instanceof BuildChange build) {
             return build(build);
         }

@@ -3,7 +3,9 @@ package dev.deploybot.aws;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.codebuild.CodeBuildClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
@@ -40,6 +42,18 @@ public class AwsClients {
     @Bean(preDestroy = "close")
     CodeDeployClient codeDeploy() {
         return CodeDeployClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    /**
+     * Alarm reads sit on a bake's clock and in {@code /deploy status}: a stalled endpoint must not hold either,
+     * so each attempt gets 5 s and the call, retries included, 12 s.
+     */
+    @Singleton
+    @Bean(preDestroy = "close")
+    CloudWatchClient cloudWatch() {
+        return CloudWatchClient.builder().httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.apiCallAttemptTimeout(Duration.ofSeconds(5)).apiCallTimeout(Duration.ofSeconds(12)))
+                .build();
     }
 
     /** Only built when the events queue is configured (its poller is the one user). */

@@ -75,8 +75,9 @@ public class EcrImageRegistry implements ImageRegistry {
         List<ImageIdentifier> ids = new ArrayList<>(tagIds(tags));
         ids.add(ImageIdentifier.builder().imageDigest(pinnedDigest).build());
         List<Image> images = batchGet(repository, ids);
+        // ECR may name one of the image's tags in its answer to a query by digest: the digest alone decides.
         Optional<Manifest> pinned = images.stream()
-                .filter(image -> image.imageId().imageTag() == null && pinnedDigest.equals(image.imageId().imageDigest()))
+                .filter(image -> pinnedDigest.equals(image.imageId().imageDigest()))
                 .findFirst()
                 .map(image -> manifest(repository, image));
         return new Snapshot(pinned, byTag(repository, images));
@@ -90,7 +91,8 @@ public class EcrImageRegistry implements ImageRegistry {
         Map<String, Manifest> manifests = new LinkedHashMap<>();
         for (Image image : images) {
             if (image.imageId().imageTag() != null) {
-                manifests.put(image.imageId().imageTag(), manifest(repository, image));
+                // The answer to a tag query comes first; a tag named in the answer to the digest query must not replace it.
+                manifests.putIfAbsent(image.imageId().imageTag(), manifest(repository, image));
             }
         }
         return manifests;

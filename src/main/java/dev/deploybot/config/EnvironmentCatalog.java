@@ -24,6 +24,7 @@ public class EnvironmentCatalog {
     private static final Pattern REPOSITORY = Pattern.compile("[a-z0-9]+(?:[._/-][a-z0-9]+)*");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     private static final Pattern APPROVER = Pattern.compile("[UWS][A-Z0-9]{2,20}");
+    private static final Pattern ALARM_NAME = Pattern.compile("[^\\p{Cntrl}]{1,255}");
     private static final Pattern AWS_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:/-]{0,1599}");
 
     @Context
@@ -56,6 +57,7 @@ public class EnvironmentCatalog {
                         build, release, deploy));
             }
         }
+        requirementsNameReleasedEnvironments(environments, problems);
         problems.throwIfAny();
         return new Environments(environments);
     }
@@ -125,7 +127,63 @@ public class EnvironmentCatalog {
                 Optional.ofNullable(release.getCompareUrl()), release.getCommitTagPattern(),
                 rollback == null ? Environment.RollbackPolicy.SAFE
                         : new Environment.RollbackPolicy(rollback.isRequiresApproval(), rollback.isApproverMaySelfApprove()),
-                "restore-tags".equals(release.getOnFailure())));
+                "restore-tags".equals(release.getOnFailure()), bake(key + ".bake", release.getBake(), problems),
+                requirement(key, release, problems)));
+    }
+
+    private static Optional<Environment.Bake> bake(String key, EnvironmentProperties.ReleaseProperties.BakeProperties bake,
+                                                   ConfigurationProblems problems) {
+        if (bake == null) {
+            return Optional.empty();
+        }
+        int known = problems.count();
+        if (bake.getDuration() == null || bake.getDuration().compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add(key + ".duration", "required with bake: how long to watch the alarms after the deployment, like 10m");
+        }
+        if (bake.getAlarms().isEmpty()) {
+            problems.add(key + ".alarms", "required with bake: the CloudWatch alarm names to watch");
+        }
+        bake.getAlarms().stream().filter(alarm -> !ALARM_NAME.matcher(alarm).matches()).forEach(alarm ->
+                problems.add(key + ".alarms", "'" + alarm + "' is not a CloudWatch alarm name"));
+        if (bake.getCheckInterval() == null || bake.getCheckInterval().compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add(key + ".check-interval", "must be at least 1s (default 1m)");
+        }
+        return problems.count() > known ? Optional.empty()
+                : Optional.of(new Environment.Bake(bake.getDuration(), bake.getAlarms(), bake.getCheckInterval()));
+    }
+
+    private static Optional<Environment.Requirement> requirement(String key, EnvironmentProperties.ReleaseProperties release,
+                                                                 ConfigurationProblems problems) {
+        if (release.getRequiresFor() == null || release.getRequiresFor().isNegative()) {
+            problems.add(key + ".requires-for", "must be a duration like 30m (default 0: running it is enough)");
+            return Optional.empty();
+        }
+        if (release.getRequires() == null) {
+            if (!release.getRequiresFor().isZero()) {
+                problems.add(key + ".requires-for", "needs release.requires: the environment that must run the candidate");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(new Environment.Requirement(release.getRequires(), release.getRequiresFor()));
+    }
+
+    /** "Proven in staging" reads the named environment's ECS service, so it must exist and have one. */
+    private static void requirementsNameReleasedEnvironments(List<Environment> environments, ConfigurationProblems problems) {
+        for (Environment environment : environments) {
+            environment.release().flatMap(Environment.ReleaseSettings::requires).ifPresent(requirement -> {
+                String key = "deploybot.environments." + environment.name() + ".release.requires";
+                Optional<Environment> proving = environments.stream()
+                        .filter(e -> e.name().equals(requirement.environment())).findFirst();
+                if (requirement.environment().equals(environment.name())) {
+                    problems.add(key, "names the environment itself; name the one that must run the candidate first, like stg");
+                } else if (proving.isEmpty()) {
+                    problems.add(key, "'" + requirement.environment() + "' is not a configured environment");
+                } else if (proving.get().deploy().map(d -> d.strategy() == Environment.Strategy.CODEBUILD).orElse(true)) {
+                    problems.add(key, "'" + requirement.environment() + "' needs deploy.cluster and deploy.service (strategy ecs"
+                            + " or codedeploy): that service is what must run the candidate");
+                }
+            });
+        }
     }
 
     private static Optional<Environment.DeploySettings> deploy(String key, EnvironmentProperties.DeployProperties deploy,
@@ -159,10 +217,15 @@ public class EnvironmentCatalog {
         if (deploy.getTimeout() == null || deploy.getTimeout().isNegative() || deploy.getTimeout().isZero()) {
             problems.add(key + ".timeout", "must be a positive duration like 30m");
         }
+        if (deploy.getDeploymentConfig() != null && (strategy != Environment.Strategy.CODEDEPLOY
+                || !AWS_NAME.matcher(deploy.getDeploymentConfig()).matches())) {
+            problems.add(key + ".deployment-config", "only for codedeploy: a deployment configuration name like"
+                    + " CodeDeployDefault.ECSCanary10Percent5Minutes");
+        }
         return problems.count() > known ? Optional.empty() : Optional.of(new Environment.DeploySettings(strategy,
                 deploy.getCluster(), deploy.getService(), Optional.ofNullable(deploy.getContainer()),
                 deploy.getContainerPort(), deploy.getApplication(), deploy.getDeploymentGroup(), deploy.getProject(),
-                deploy.getTimeout()));
+                deploy.getTimeout(), Optional.ofNullable(deploy.getDeploymentConfig())));
     }
 
     private static void require(String key, String value, String what, ConfigurationProblems problems) {

@@ -130,6 +130,64 @@ public class EnvironmentProperties {
         private String compareUrl;
         private String commitTagPattern = "^(git-)?[0-9a-f]{7,40}$";
         private String onFailure = "restore-tags";
+        private BakeProperties bake;
+        private String requires;
+        private Duration requiresFor = Duration.ZERO;
+
+        public BakeProperties getBake() {
+            return bake;
+        }
+
+        public void setBake(BakeProperties bake) {
+            this.bake = bake;
+        }
+
+        public String getRequires() {
+            return requires;
+        }
+
+        public void setRequires(String requires) {
+            this.requires = requires;
+        }
+
+        public Duration getRequiresFor() {
+            return requiresFor;
+        }
+
+        public void setRequiresFor(Duration requiresFor) {
+            this.requiresFor = requiresFor;
+        }
+
+        @ConfigurationProperties("bake")
+        public static class BakeProperties {
+            private Duration duration;
+            private List<String> alarms = List.of();
+            private Duration checkInterval = Duration.ofMinutes(1);
+
+            public Duration getDuration() {
+                return duration;
+            }
+
+            public void setDuration(Duration duration) {
+                this.duration = duration;
+            }
+
+            public List<String> getAlarms() {
+                return alarms;
+            }
+
+            public void setAlarms(List<String> alarms) {
+                this.alarms = alarms == null ? List.of() : alarms;
+            }
+
+            public Duration getCheckInterval() {
+                return checkInterval;
+            }
+
+            public void setCheckInterval(Duration checkInterval) {
+                this.checkInterval = checkInterval;
+            }
+        }
 
         public String getRepository() {
             return repository;
@@ -223,6 +281,15 @@ public class EnvironmentProperties {
         private String deploymentGroup;
         private String project;
         private Duration timeout = Duration.ofMinutes(30);
+        private String deploymentConfig;
+
+        public String getDeploymentConfig() {
+            return deploymentConfig;
+        }
+
+        public void setDeploymentConfig(String deploymentConfig) {
+            this.deploymentConfig = deploymentConfig;
+        }
 
         public String getStrategy() {
             return strategy;

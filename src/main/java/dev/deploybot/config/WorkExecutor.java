@@ -16,10 +16,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Where slow work (AWS calls, following deployments) runs after Slack has been answered. Bounded
  * both ways: a burst of commands cannot exhaust threads or memory; when full, callers are told.
+ * Split in lanes so that one kind of work stuck on AWS (a burst of staging builds against a hung
+ * CodeBuild) never makes another kind (approvals, rollbacks, unlocks) answer "busy".
  */
 @Factory
 public class WorkExecutor {
+    /** Everything that is neither a build start nor a release: events, housekeeping, private answers. */
     public static final String NAME = "deploybot-work";
+    /** Starting builds ({@code /deploy stg}, Retry). */
+    public static final String BUILDS = "deploybot-builds";
+    /** Release and rollback requests, approvals and the releases they ship, locks and unlocks. */
+    public static final String RELEASES = "deploybot-releases";
 
     @Singleton
     @Named(NAME)
@@ -28,10 +35,30 @@ public class WorkExecutor {
     @Bean(preDestroy = "shutdown")
     ExecutorService work(@Value("${deploybot.work.threads:8}") int threads,
                          @Value("${deploybot.work.queue:200}") int queue) {
+        return bounded(NAME, threads, queue);
+    }
+
+    @Singleton
+    @Named(BUILDS)
+    @Bean(preDestroy = "shutdown")
+    ExecutorService builds(@Value("${deploybot.work.builds.threads:4}") int threads,
+                           @Value("${deploybot.work.builds.queue:50}") int queue) {
+        return bounded(BUILDS, threads, queue);
+    }
+
+    @Singleton
+    @Named(RELEASES)
+    @Bean(preDestroy = "shutdown")
+    ExecutorService releases(@Value("${deploybot.work.releases.threads:8}") int threads,
+                             @Value("${deploybot.work.releases.queue:100}") int queue) {
+        return bounded(RELEASES, threads, queue);
+    }
+
+    private static ExecutorService bounded(String name, int threads, int queue) {
         AtomicInteger count = new AtomicInteger();
         return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue),
                 runnable -> {
-                    Thread thread = new Thread(runnable, NAME + "-" + count.incrementAndGet());
+                    Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
                 },

@@ -50,12 +50,25 @@ public record Environment(String name, String channel, List<String> allowedChann
      * @param commitTagPattern regular expression picking the tag that names a commit (e.g. a git SHA tag)
      * @param rollback       who must agree to a rollback
      * @param restoreTagsOnFailure whether a release whose deployment failed puts the tags back as they were
+     * @param bake           watch alarms for a while after the deployment before calling the release done
+     * @param requires       the environment that must run a candidate healthily before it may be released here
      */
     public record ReleaseSettings(String repository, String sourceTag, List<String> generationTags,
                                   List<String> approvers, int requiredApprovals, boolean allowSelfApproval,
                                   Duration expiresAfter, Optional<String> compareUrl, String commitTagPattern,
-                                  RollbackPolicy rollback, boolean restoreTagsOnFailure) {
+                                  RollbackPolicy rollback, boolean restoreTagsOnFailure, Optional<Bake> bake,
+                                  Optional<Requirement> requires) {
+        public ReleaseSettings(String repository, String sourceTag, List<String> generationTags,
+                               List<String> approvers, int requiredApprovals, boolean allowSelfApproval,
+                               Duration expiresAfter, Optional<String> compareUrl, String commitTagPattern,
+                               RollbackPolicy rollback, boolean restoreTagsOnFailure) {
+            this(repository, sourceTag, generationTags, approvers, requiredApprovals, allowSelfApproval, expiresAfter,
+                    compareUrl, commitTagPattern, rollback, restoreTagsOnFailure, Optional.empty(), Optional.empty());
+        }
+
         public ReleaseSettings {
+            Objects.requireNonNull(bake, "bake");
+            Objects.requireNonNull(requires, "requires");
             Objects.requireNonNull(repository, "repository");
             Objects.requireNonNull(sourceTag, "sourceTag");
             generationTags = List.copyOf(generationTags);
@@ -72,6 +85,31 @@ public record Environment(String name, String channel, List<String> allowedChann
         /** The tag that names what production runs: the newest generation. */
         public String releaseTag() {
             return generationTags.get(0);
+        }
+    }
+
+    /**
+     * After the deployment completes, the release bakes: it is done only when {@code duration} passed with none of
+     * the alarms in ALARM, and rolls back on its own as soon as one enters ALARM.
+     *
+     * @param checkEvery how often the alarms are read with DescribeAlarms besides the events (start and end too)
+     */
+    public record Bake(Duration duration, List<String> alarms, Duration checkEvery) {
+        public Bake {
+            Objects.requireNonNull(duration, "duration");
+            alarms = List.copyOf(alarms);
+            Objects.requireNonNull(checkEvery, "checkEvery");
+        }
+    }
+
+    /**
+     * "Proven in staging": a candidate may be released only while {@code environment}'s service runs it, rollout
+     * completed, for at least {@code forAtLeast}.
+     */
+    public record Requirement(String environment, Duration forAtLeast) {
+        public Requirement {
+            Objects.requireNonNull(environment, "environment");
+            Objects.requireNonNull(forAtLeast, "forAtLeast");
         }
     }
 
@@ -97,11 +135,20 @@ public record Environment(String name, String channel, List<String> allowedChann
      * @param deploymentGroup   CodeDeploy deployment group (codedeploy)
      * @param project           production CodeBuild project (codebuild)
      * @param timeout           how long to follow a deployment before calling it failed
+     * @param deploymentConfig  CodeDeploy deployment configuration (canary, linear…) passed to CreateDeployment
      */
     public record DeploySettings(Strategy strategy, String cluster, String service, Optional<String> container,
                                  int containerPort, String application, String deploymentGroup, String project,
-                                 Duration timeout) {
+                                 Duration timeout, Optional<String> deploymentConfig) {
+        public DeploySettings(Strategy strategy, String cluster, String service, Optional<String> container,
+                              int containerPort, String application, String deploymentGroup, String project,
+                              Duration timeout) {
+            this(strategy, cluster, service, container, containerPort, application, deploymentGroup, project, timeout,
+                    Optional.empty());
+        }
+
         public DeploySettings {
+            Objects.requireNonNull(deploymentConfig, "deploymentConfig");
             Objects.requireNonNull(strategy, "strategy");
             Objects.requireNonNull(container, "container");
             Objects.requireNonNull(timeout, "timeout");

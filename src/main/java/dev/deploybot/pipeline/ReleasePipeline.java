@@ -6,6 +6,7 @@ import dev.deploybot.core.AuditTrail;
 import dev.deploybot.core.Environment;
 import dev.deploybot.core.Environments;
 import dev.deploybot.core.ExternalFailure;
+import dev.deploybot.deploy.ContainerImages;
 import dev.deploybot.deploy.DeploymentHandle;
 import dev.deploybot.deploy.DeploymentStatus;
 import dev.deploybot.deploy.FollowDeployment;
@@ -255,7 +256,7 @@ public class ReleasePipeline {
             return null;
         }
         String imageUri = registry.repositoryUri(release.repository()) + "@" + request.candidate().digest();
-        DeploymentHandle handle = deployer.start(settings, request.candidate(), imageUri, request.id());
+        DeploymentHandle handle = deployer.start(settings, ContainerImages.single(request.candidate(), imageUri), request.id());
         ReleaseJournal.Save save = request.startDeploying(handle.id(), handle.revision()) instanceof ReleaseRequest.Moved moved
                 ? journal.save(moved.request()) : new ReleaseJournal.Stale();
         if (!(save instanceof ReleaseJournal.Saved saved)) {

@@ -12,13 +12,11 @@ import dev.deploybot.build.BuildLog;
 import dev.deploybot.build.BuildRecord;
 import dev.deploybot.build.GitRef;
 import dev.deploybot.build.StartBuild;
-import dev.deploybot.config.WorkExecutor;
 import dev.deploybot.core.Actor;
 import dev.deploybot.core.AuditEntry;
 import dev.deploybot.core.AuditTrail;
 import dev.deploybot.core.Environment;
 import dev.deploybot.core.Environments;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +25,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The buttons on event messages. Retry starts the failed build again (same project, same ref) for the person
@@ -44,13 +40,13 @@ class ActivityButtons implements SlackRoutes {
     private final StartBuild startBuild;
     private final SlackChat chat;
     private final MethodsClient methods;
-    private final ExecutorService work;
+    private final AfterAck after;
     private final AuditTrail audit;
     private final Clock clock;
     private final ReleaseCommand release;
 
     ActivityButtons(BuildLog buildLog, ActivityJournal journal, Environments environments, StartBuild startBuild,
-                    SlackChat chat, MethodsClient methods, @Named(WorkExecutor.NAME) ExecutorService work,
+                    SlackChat chat, MethodsClient methods, AfterAck after,
                     AuditTrail audit, Clock clock, ReleaseCommand release) {
         this.buildLog = buildLog;
         this.journal = journal;
@@ -58,7 +54,7 @@ class ActivityButtons implements SlackRoutes {
         this.startBuild = startBuild;
         this.chat = chat;
         this.methods = methods;
-        this.work = work;
+        this.after = after;
         this.audit = audit;
         this.clock = clock;
         this.release = release;
@@ -69,11 +65,7 @@ class ActivityButtons implements SlackRoutes {
         app.blockAction(EventViews.RETRY, (request, context) -> {
             Click click = Click.of(request.getPayload());
             if (click != null) {
-                try {
-                    work.execute(() -> retry(click));
-                } catch (RejectedExecutionException busy) {
-                    chat.whisper(click.channel(), click.user(), "deploybot is busy right now; nothing was started. Try again in a minute.");
-                }
+                after.click(AfterAck.Lane.BUILDS, click.requester(), "The build may not have been retried", () -> retry(click));
             }
             return context.ack();
         });
@@ -82,12 +74,12 @@ class ActivityButtons implements SlackRoutes {
             if (click != null) {
                 Optional<Environment> environment = environments.find(click.value()).filter(release::handles);
                 if (environment.isEmpty()) {
-                    work.execute(() -> chat.whisper(click.channel(), click.user(), "That environment has no release gate (any more)."));
+                    after.whisper(click.requester(), "That environment has no release gate (any more).");
                 } else {
                     String trigger = request.getPayload().getTriggerId() == null ? click.value() + click.user() : request.getPayload().getTriggerId();
                     String answer = release.handle(environment.get(), "",
                             new DeployInvocation(Actor.of(click.user()), click.channel(), DeployInvocation.keyFor(trigger)));
-                    work.execute(() -> chat.whisper(click.channel(), click.user(), answer));
+                    after.whisper(click.requester(), answer);
                 }
             }
             return context.ack();
@@ -95,43 +87,39 @@ class ActivityButtons implements SlackRoutes {
     }
 
     private void retry(Click click) {
-        try {
-            String buildId = click.value();
-            Optional<BuildRecord> started = buildLog.find(buildId);
-            Optional<Tracked> tracked = journal.find(Subject.build(buildId));
-            String environmentName = started.map(BuildRecord::environment)
-                    .orElseGet(() -> tracked.map(Tracked::environment).orElse(null));
-            Optional<Environment> environment = environmentName == null ? Optional.empty() : environments.find(environmentName);
-            String ref = started.map(BuildRecord::ref).orElseGet(() -> tracked.map(Tracked::change)
-                    .filter(BuildChange.class::isInstance).map(change -> ((BuildChange) change).sourceVersion()).orElse(null));
-            if (environment.isEmpty() || environment.get().build().isEmpty() || ref == null) {
-                chat.whisper(click.channel(), click.user(), "This build cannot be retried from here: its environment or ref is unknown.");
-                return;
-            }
-            String requester = started.map(BuildRecord::requester).orElse(null);
-            if (!click.user().equals(requester) && !isApprover(environment.get(), click.user())) {
-                audit.append(new AuditEntry(clock.instant(), click.user(), environment.get().name(), "retry", "refused",
-                        "not the requester or an approver: " + buildId));
-                chat.whisper(click.channel(), click.user(), "Only " + (requester == null ? "" : "<@" + requester + "> or ")
-                        + "the approvers of *" + environment.get().name() + "* may retry this build.");
-                return;
-            }
-            Optional<String> problem = GitRef.problemWith(ref);
-            if (problem.isPresent()) {
-                chat.whisper(click.channel(), click.user(), "This build cannot be retried from here: " + problem.get() + ".");
-                return;
-            }
-            // One key per failed build: double clicks, and clicks by several people, start one build.
-            StartBuild.Outcome outcome = startBuild.start(environment.get(), new GitRef(ref), Actor.of(click.user()),
-                    DeployInvocation.keyFor("retry:" + buildId), click.channel());
-            if (outcome instanceof StartBuild.Started started_) {
-                chat.whisper(click.channel(), click.user(), ":arrows_counterclockwise: Retrying: build #"
-                        + started_.build().number() + " of `" + MessageViews.escape(ref) + "` started.");
-            } else if (outcome instanceof StartBuild.AlreadyStarted again) {
-                chat.whisper(click.channel(), click.user(), "This build was already retried: build #" + again.build().number() + ".");
-            }
-        } catch (RuntimeException e) {
-            LOG.error("retrying build {} for {} failed", click.value(), click.user(), e);
+        String buildId = click.value();
+        Optional<BuildRecord> started = buildLog.find(buildId);
+        Optional<Tracked> tracked = journal.find(Subject.build(buildId));
+        String environmentName = started.map(BuildRecord::environment)
+                .orElseGet(() -> tracked.map(Tracked::environment).orElse(null));
+        Optional<Environment> environment = environmentName == null ? Optional.empty() : environments.find(environmentName);
+        String ref = started.map(BuildRecord::ref).orElseGet(() -> tracked.map(Tracked::change)
+                .filter(BuildChange.class::isInstance).map(change -> ((BuildChange) change).sourceVersion()).orElse(null));
+        if (environment.isEmpty() || environment.get().build().isEmpty() || ref == null) {
+            chat.whisper(click.channel(), click.user(), "This build cannot be retried from here: its environment or ref is unknown.");
+            return;
+        }
+        String requester = started.map(BuildRecord::requester).orElse(null);
+        if (!click.user().equals(requester) && !isApprover(environment.get(), click.user())) {
+            audit.append(new AuditEntry(clock.instant(), click.user(), environment.get().name(), "retry", "refused",
+                    "not the requester or an approver: " + buildId));
+            chat.whisper(click.channel(), click.user(), "Only " + (requester == null ? "" : "<@" + requester + "> or ")
+                    + "the approvers of *" + environment.get().name() + "* may retry this build.");
+            return;
+        }
+        Optional<String> problem = GitRef.problemWith(ref);
+        if (problem.isPresent()) {
+            chat.whisper(click.channel(), click.user(), "This build cannot be retried from here: " + problem.get() + ".");
+            return;
+        }
+        // One key per failed build: double clicks, and clicks by several people, start one build.
+        StartBuild.Outcome outcome = startBuild.start(environment.get(), new GitRef(ref), Actor.of(click.user()),
+                DeployInvocation.keyFor("retry:" + buildId), click.channel());
+        if (outcome instanceof StartBuild.Started started_) {
+            chat.whisper(click.channel(), click.user(), ":arrows_counterclockwise: Retrying: build #"
+                    + started_.build().number() + " of `" + MessageViews.escape(ref) + "` started.");
+        } else if (outcome instanceof StartBuild.AlreadyStarted again) {
+            chat.whisper(click.channel(), click.user(), "This build was already retried: build #" + again.build().number() + ".");
         }
     }
 
@@ -157,6 +145,10 @@ class ActivityButtons implements SlackRoutes {
 
     /** The parts of a click that matter; null when Slack sent something unusable. */
     private record Click(String user, String channel, String value) {
+        AfterAck.Requester requester() {
+            return new AfterAck.Requester(channel, user);
+        }
+
         static Click of(BlockActionPayload payload) {
             if (payload == null || payload.getUser() == null || payload.getActions() == null || payload.getActions().isEmpty()
                     || payload.getChannel() == null) {

@@ -2,31 +2,25 @@ package dev.deploybot.slack;
 
 import dev.deploybot.build.GitRef;
 import dev.deploybot.build.StartBuild;
-import dev.deploybot.config.WorkExecutor;
 import dev.deploybot.core.AuditEntry;
 import dev.deploybot.core.AuditTrail;
 import dev.deploybot.core.Environment;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 
 /** {@code /deploy stg [ref]}: start the environment's build project. */
 @Singleton
 class BuildCommand implements EnvironmentCommand {
-    private static final Logger LOG = LoggerFactory.getLogger(BuildCommand.class);
     private final StartBuild startBuild;
-    private final ExecutorService work;
+    private final AfterAck after;
     private final AuditTrail audit;
     private final Clock clock;
 
-    BuildCommand(StartBuild startBuild, @Named(WorkExecutor.NAME) ExecutorService work, AuditTrail audit, Clock clock) {
+    BuildCommand(StartBuild startBuild, AfterAck after, AuditTrail audit, Clock clock) {
         this.startBuild = startBuild;
-        this.work = work;
+        this.after = after;
         this.audit = audit;
         this.clock = clock;
     }
@@ -47,13 +41,9 @@ class BuildCommand implements EnvironmentCommand {
             return ":no_entry: Not started: " + problem.get() + ".";
         }
         GitRef ref = new GitRef(refText);
-        work.execute(() -> {
-            try {
-                startBuild.start(environment, ref, invocation.actor(), invocation.commandKey(), invocation.channelId());
-            } catch (RuntimeException e) {
-                LOG.error("starting the {} build for {} failed", environment.name(), ref, e);
-            }
-        });
-        return ":hourglass_flowing_sand: Starting the *" + environment.name() + "* build for `" + MessageViews.escape(ref.value()) + "`…";
+        return after.command(AfterAck.Lane.BUILDS, invocation.requester(),
+                ":hourglass_flowing_sand: Starting the *" + environment.name() + "* build for `" + MessageViews.escape(ref.value()) + "`…",
+                "The " + environment.name() + " build may not have started",
+                () -> startBuild.start(environment, ref, invocation.actor(), invocation.commandKey(), invocation.channelId()));
     }
 }

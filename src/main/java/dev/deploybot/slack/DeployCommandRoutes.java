@@ -8,37 +8,35 @@ import dev.deploybot.core.AuditTrail;
 import dev.deploybot.core.Environment;
 import dev.deploybot.core.Environments;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.RejectedExecutionException;
 
 /** Routes {@code /deploy} to the command for the named environment; everything else gets usage. */
 @Singleton
 class DeployCommandRoutes implements SlackRoutes {
-    private static final Logger LOG = LoggerFactory.getLogger(DeployCommandRoutes.class);
     private final Environments environments;
     private final List<EnvironmentCommand> commands;
     private final List<VerbCommand> verbs;
     private final AuditTrail audit;
     private final Clock clock;
+    private final AfterAck after;
 
     DeployCommandRoutes(Environments environments, List<EnvironmentCommand> commands, List<VerbCommand> verbs,
-                        AuditTrail audit, Clock clock) {
+                        AuditTrail audit, Clock clock, AfterAck after) {
         this.environments = environments;
         this.commands = commands;
         this.verbs = verbs;
         this.audit = audit;
         this.clock = clock;
+        this.after = after;
     }
 
     @Override
     public void register(App app) {
-        app.command("/deploy", (request, context) -> context.ack(answer(request.getPayload())));
+        app.command("/deploy", (request, context) -> context.ack(after.answer("/deploy", () -> answer(request.getPayload()))));
     }
 
     /** {@code [verb] environment [arguments]}, as typed after {@code /deploy}. */
@@ -85,19 +83,14 @@ class DeployCommandRoutes implements SlackRoutes {
         }
         DeployInvocation invocation = new DeployInvocation(actor, payload.getChannelId(),
                 DeployInvocation.keyFor(payload.getTriggerId() == null ? text + payload.getUserId() : payload.getTriggerId()));
-        try {
-            if (command.verb().isPresent()) {
-                return command.verb().get().handle(environment.get(), command.arguments(), invocation);
+        Optional<String> answer = command.verb().map(verb -> verb.handle(environment.get(), command.arguments(), invocation))
+                .or(() -> commands.stream().filter(handler -> handler.handles(environment.get())).findFirst()
+                        .map(handler -> handler.handle(environment.get(), command.arguments(), invocation)));
+        if (answer.isPresent()) {
+            if (answer.get().equals(AfterAck.BUSY)) {
+                refuse(actor, command.environment(), "busy");
             }
-            for (EnvironmentCommand handler : commands) {
-                if (handler.handles(environment.get())) {
-                    return handler.handle(environment.get(), command.arguments(), invocation);
-                }
-            }
-        } catch (RejectedExecutionException busy) {
-            LOG.warn("work queue full; refused /deploy {} from {}", text, actor.userId());
-            refuse(actor, command.environment(), "busy");
-            return "deploybot is busy right now; nothing was started. Try again in a minute.";
+            return answer.get();
         }
         refuse(actor, command.environment(), "nothing configured");
         return "`" + command.environment() + "` has nothing deploybot can do with it yet (no build or release configured).";

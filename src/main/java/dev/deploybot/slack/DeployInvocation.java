@@ -15,6 +15,10 @@ import java.util.HexFormat;
  */
 public record DeployInvocation(Actor actor, String channelId, String commandKey) {
 
+    AfterAck.Requester requester() {
+        return new AfterAck.Requester(channelId, actor.userId());
+    }
+
     static String keyFor(String triggerId) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")

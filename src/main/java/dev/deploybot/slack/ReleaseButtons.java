@@ -2,19 +2,15 @@ package dev.deploybot.slack;
 
 import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
 import com.slack.api.bolt.App;
-import dev.deploybot.config.WorkExecutor;
 import dev.deploybot.core.Actor;
 import dev.deploybot.core.Environments;
 import dev.deploybot.pipeline.ReleasePipeline;
 import dev.deploybot.release.ReleaseJournal;
 import dev.deploybot.release.ReleaseRequest.Verdict;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
 
 /**
@@ -30,16 +26,16 @@ class ReleaseButtons implements SlackRoutes {
     private final Environments environments;
     private final RollbackCommand rollback;
     private final SlackChat chat;
-    private final ExecutorService work;
+    private final AfterAck after;
 
     ReleaseButtons(ReleasePipeline pipeline, ReleaseJournal journal, Environments environments,
-                   RollbackCommand rollback, SlackChat chat, @Named(WorkExecutor.NAME) ExecutorService work) {
+                   RollbackCommand rollback, SlackChat chat, AfterAck after) {
         this.pipeline = pipeline;
         this.journal = journal;
         this.environments = environments;
         this.rollback = rollback;
         this.chat = chat;
-        this.work = work;
+        this.after = after;
     }
 
     @Override
@@ -56,15 +52,18 @@ class ReleaseButtons implements SlackRoutes {
     }
 
     private Click decision(Verdict verdict) {
-        return (requestId, actor, channelId) -> work.execute(() -> decide(verdict, requestId, actor, channelId));
+        return (requestId, actor, channelId) -> after.click(AfterAck.Lane.RELEASES, new AfterAck.Requester(channelId, actor.userId()),
+                "Your click may not have been handled; nothing is lost, a stuck release resumes by itself",
+                () -> decide(verdict, requestId, actor, channelId));
     }
 
     /** The Roll back button of a finished release: the same request as {@code /deploy rollback <env>}. */
     private void rollBack(String requestId, Actor actor, String channelId) {
         journal.find(requestId)
                 .flatMap(release -> environments.find(release.environment()))
-                .ifPresentOrElse(environment -> rollback.start(environment, actor, 1, channelId),
-                        () -> chat.whisper(channelId, actor.userId(), "That release does not exist (any more)."));
+                .ifPresentOrElse(environment -> after.click(AfterAck.Lane.RELEASES, new AfterAck.Requester(channelId, actor.userId()),
+                                RollbackCommand.NOT_REQUESTED, rollback.work(environment, actor, 1, channelId)),
+                        () -> after.whisper(new AfterAck.Requester(channelId, actor.userId()), "That release does not exist (any more)."));
     }
 
     private void route(App app, String actionId, Click click) {
@@ -86,28 +85,18 @@ class ReleaseButtons implements SlackRoutes {
                 LOG.warn("ignored a {} click from an invalid user id", actionId);
                 return context.ack();
             }
-            try {
-                click.handle(requestId, actor, channelId);
-            } catch (RejectedExecutionException busy) {
-                chat.whisper(channelId, userId, "deploybot is busy; your click changed nothing. Try again in a minute.");
-            }
+            click.handle(requestId, actor, channelId);
             return context.ack();
         });
     }
 
     private void decide(Verdict verdict, String requestId, Actor actor, String channelId) {
-        try {
-            ReleasePipeline.Outcome outcome = pipeline.decide(requestId, actor, verdict);
-            if (outcome instanceof ReleasePipeline.Refused refused) {
-                chat.whisper(channelId, actor.userId(), ":no_entry: " + RefusalViews.text(refused.refusal()));
-            } else if (outcome instanceof ReleasePipeline.Counted counted) {
-                chat.whisper(channelId, actor.userId(), "Your approval is recorded: " + counted.approvals() + " of "
-                        + counted.required() + ".");
-            }
-        } catch (RuntimeException e) {
-            LOG.error("handling a click on release {} failed", requestId, e);
-            chat.whisper(channelId, actor.userId(), ":x: deploybot hit an internal error handling your click (logged); "
-                    + "nothing was lost, a stuck release resumes by itself.");
+        ReleasePipeline.Outcome outcome = pipeline.decide(requestId, actor, verdict);
+        if (outcome instanceof ReleasePipeline.Refused refused) {
+            chat.whisper(channelId, actor.userId(), ":no_entry: " + RefusalViews.text(refused.refusal()));
+        } else if (outcome instanceof ReleasePipeline.Counted counted) {
+            chat.whisper(channelId, actor.userId(), "Your approval is recorded: " + counted.approvals() + " of "
+                    + counted.required() + ".");
         }
     }
 }

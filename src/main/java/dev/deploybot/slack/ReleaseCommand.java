@@ -1,34 +1,27 @@
 package dev.deploybot.slack;
 
-import dev.deploybot.config.WorkExecutor;
 import dev.deploybot.core.Environment;
 import dev.deploybot.core.ExternalFailure;
 import dev.deploybot.activity.Outbox;
 import dev.deploybot.activity.ReleaseThreads;
 import dev.deploybot.release.Refusal;
 import dev.deploybot.release.RequestRelease;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import java.util.concurrent.ExecutorService;
 
 /** {@code /deploy prd [note]}: ask for an approved release of the image the source tag names now. */
 @Singleton
 class ReleaseCommand implements EnvironmentCommand {
-    private static final Logger LOG = LoggerFactory.getLogger(ReleaseCommand.class);
     static final int MAX_NOTE = 300;
     private final RequestRelease requestRelease;
     private final SlackChat chat;
     private final Outbox outbox;
-    private final ExecutorService work;
+    private final AfterAck after;
 
-    ReleaseCommand(RequestRelease requestRelease, SlackChat chat, Outbox outbox, @Named(WorkExecutor.NAME) ExecutorService work) {
+    ReleaseCommand(RequestRelease requestRelease, SlackChat chat, Outbox outbox, AfterAck after) {
         this.requestRelease = requestRelease;
         this.outbox = outbox;
         this.chat = chat;
-        this.work = work;
+        this.after = after;
     }
 
     @Override
@@ -42,7 +35,9 @@ class ReleaseCommand implements EnvironmentCommand {
             return ":no_entry: The release note is longer than " + MAX_NOTE + " characters; nothing was requested.";
         }
         String note = arguments.chars().anyMatch(Character::isISOControl) ? arguments.replaceAll("\\p{Cntrl}", " ") : arguments;
-        work.execute(() -> {
+        return after.command(AfterAck.Lane.RELEASES, invocation.requester(),
+                ":hourglass_flowing_sand: Looking up the image to release to *" + environment.name() + "*…",
+                "No release was requested", () -> {
             try {
                 if (requestRelease.request(environment, invocation.actor(), note) instanceof RequestRelease.Refused refused) {
                     chat.whisper(invocation.channelId(), invocation.actor().userId(), ":no_entry: "
@@ -52,13 +47,8 @@ class ReleaseCommand implements EnvironmentCommand {
                 chat.whisper(invocation.channelId(), invocation.actor().userId(), ":x: No release was requested: "
                         + failure.service() + " said *" + failure.code() + "*: " + MessageViews.explain(failure)
                         + "\n>" + failure.detail());
-            } catch (RuntimeException e) {
-                LOG.error("requesting a release of {} failed", environment.name(), e);
-                chat.whisper(invocation.channelId(), invocation.actor().userId(),
-                        ":x: No release was requested: deploybot hit an internal error (logged).");
             }
         });
-        return ":hourglass_flowing_sand: Looking up the image to release to *" + environment.name() + "*…";
     }
 
     /** A link to the request that stands in the way, once its message is posted. */
@@ -66,8 +56,7 @@ class ReleaseCommand implements EnvironmentCommand {
         if (!(refusal instanceof Refusal.AlreadyPending pending) || pending.existing() == null) {
             return "";
         }
-        String key = ReleaseThreads.messageKey(pending.existing());
-        return outbox.messageTs(key)
+        return outbox.messageTs(ReleaseThreads.messageKey(pending.existing()))
                 .map(ts -> " <https://slack.com/app_redirect?channel=" + channel + "&message_ts=" + ts + "|See the request>")
                 .orElse("");
     }

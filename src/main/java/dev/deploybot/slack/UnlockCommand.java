@@ -1,25 +1,20 @@
 package dev.deploybot.slack;
 
-import dev.deploybot.config.WorkExecutor;
 import dev.deploybot.core.Environment;
 import dev.deploybot.release.UnlockEnvironment;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-
-import java.util.concurrent.ExecutorService;
 
 /** {@code /deploy unlock prd}: checking approver groups may ask Slack, so the answer comes after the ack. */
 @Singleton
 class UnlockCommand implements VerbCommand {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UnlockCommand.class);
     private final UnlockEnvironment unlock;
     private final SlackChat chat;
-    private final ExecutorService work;
+    private final AfterAck after;
 
-    UnlockCommand(UnlockEnvironment unlock, SlackChat chat, @Named(WorkExecutor.NAME) ExecutorService work) {
+    UnlockCommand(UnlockEnvironment unlock, SlackChat chat, AfterAck after) {
         this.unlock = unlock;
         this.chat = chat;
-        this.work = work;
+        this.after = after;
     }
 
     @Override
@@ -29,23 +24,16 @@ class UnlockCommand implements VerbCommand {
 
     @Override
     public String handle(Environment environment, String arguments, DeployInvocation invocation) {
-        work.execute(() -> {
-            String answer;
-            try {
-                UnlockEnvironment.Outcome outcome = unlock.unlock(environment, invocation.actor());
-                if (outcome instanceof UnlockEnvironment.Refused refused) {
-                    answer = ":no_entry: " + RefusalViews.text(refused.refusal());
-                } else if (outcome instanceof UnlockEnvironment.WasNotLocked) {
-                    answer = environment.name() + " was not locked.";
-                } else {
-                    answer = ":unlock: " + environment.name() + " is unlocked; releases are possible again.";
-                }
-            } catch (RuntimeException e) {
-                LOG.error("unlocking {} failed", environment.name(), e);
-                answer = ":x: " + environment.name() + " was not unlocked: deploybot hit an internal error (logged).";
-            }
-            chat.whisper(invocation.channelId(), invocation.actor().userId(), answer);
-        });
-        return "Unlocking " + environment.name() + "…";
+        return after.command(AfterAck.Lane.RELEASES, invocation.requester(), "Unlocking " + environment.name() + "…",
+                environment.name() + " was not unlocked",
+                () -> chat.whisper(invocation.channelId(), invocation.actor().userId(), answer(environment, unlock.unlock(environment, invocation.actor()))));
+    }
+
+    private static String answer(Environment environment, UnlockEnvironment.Outcome outcome) {
+        if (outcome instanceof UnlockEnvironment.Refused refused) {
+            return ":no_entry: " + RefusalViews.text(refused.refusal());
+        }
+        return outcome instanceof UnlockEnvironment.WasNotLocked ? environment.name() + " was not locked."
+                : ":unlock: " + environment.name() + " is unlocked; releases are possible again.";
     }
 }

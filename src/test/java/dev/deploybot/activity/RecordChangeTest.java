@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.deploybot.core.Environment;
 import dev.deploybot.core.Environments;
 import dev.deploybot.store.JdbcActivityJournal;
+import dev.deploybot.store.JdbcAlarmLog;
 import dev.deploybot.store.JdbcBotBuilds;
 import dev.deploybot.store.JdbcReleaseThreads;
 import org.flywaydb.core.Flyway;
@@ -109,7 +110,7 @@ class RecordChangeTest {
                                 Environment.RollbackPolicy.SAFE, true)),
                         Optional.empty())));
         return new RecordChange(journal, new JdbcBotBuilds(dataSource), new JdbcReleaseThreads(dataSource), routing,
-                environments, Clock.fixed(NOW, ZoneOffset.UTC));
+                environments, new JdbcAlarmLog(dataSource), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     private static Subject imageOf(String environment) {

@@ -63,6 +63,72 @@ class ConfigurationValidationTest {
     }
 
     @Test
+    void bakeRequirementAndDeploymentConfigAreReadWithTheirDefaults() {
+        Map<String, Object> properties = withProduction();
+        properties.put("deploybot.environments.prd.release.bake.duration", "10m");
+        properties.put("deploybot.environments.prd.release.bake.alarms", "app-5xx,app-latency");
+        properties.put("deploybot.environments.prd.release.requires", "stg");
+        properties.put("deploybot.environments.prd.release.requires-for", "30m");
+        properties.put("deploybot.environments.prd.deploy.strategy", "codedeploy");
+        properties.put("deploybot.environments.prd.deploy.application", "app");
+        properties.put("deploybot.environments.prd.deploy.deployment-group", "app-prd");
+        properties.put("deploybot.environments.prd.deploy.container", "web");
+        properties.put("deploybot.environments.prd.deploy.container-port", "8080");
+        properties.put("deploybot.environments.prd.deploy.deployment-config", "CodeDeployDefault.ECSCanary10Percent5Minutes");
+        try (ApplicationContext context = ApplicationContext.run(properties)) {
+            var prd = context.getBean(Environments.class).find("prd").orElseThrow();
+            var release = prd.release().orElseThrow();
+            assertThat(release.bake()).contains(new dev.deploybot.core.Environment.Bake(java.time.Duration.ofMinutes(10),
+                    java.util.List.of("app-5xx", "app-latency"), java.time.Duration.ofMinutes(1)));
+            assertThat(release.requires()).contains(new dev.deploybot.core.Environment.Requirement("stg",
+                    java.time.Duration.ofMinutes(30)));
+            assertThat(prd.deploy().orElseThrow().deploymentConfig()).contains("CodeDeployDefault.ECSCanary10Percent5Minutes");
+            var stg = context.getBean(Environments.class).find("stg").orElseThrow();
+            assertThat(stg.release()).isEmpty();
+        }
+    }
+
+    @Test
+    void aBakeWithoutAlarmsOrARequirementOfNothingStopsStartUpNamingTheKeys() {
+        Map<String, Object> properties = withProduction();
+        properties.put("deploybot.environments.prd.release.bake.duration", "10m");
+        properties.put("deploybot.environments.prd.deploy.deployment-config", "CodeDeployDefault.ECSAllAtOnce");
+        assertThatThrownBy(() -> ApplicationContext.run(properties).close())
+                .hasStackTraceContaining("deploybot.environments.prd.release.bake.alarms")
+                .hasStackTraceContaining("deploybot.environments.prd.deploy.deployment-config: only for codedeploy");
+
+        Map<String, Object> unknown = withProduction();
+        unknown.put("deploybot.environments.prd.release.requires", "qa");
+        assertThatThrownBy(() -> ApplicationContext.run(unknown).close())
+                .hasStackTraceContaining("deploybot.environments.prd.release.requires: 'qa' is not a configured environment");
+
+        Map<String, Object> unproven = withProduction();
+        unproven.put("deploybot.environments.prd.release.requires-for", "30m");
+        assertThatThrownBy(() -> ApplicationContext.run(unproven).close())
+                .hasStackTraceContaining("deploybot.environments.prd.release.requires-for: needs release.requires");
+
+        Map<String, Object> stagingWithoutService = withProduction();
+        stagingWithoutService.put("deploybot.environments.prd.release.requires", "stg");
+        stagingWithoutService.remove("deploybot.environments.stg.deploy.cluster");
+        stagingWithoutService.remove("deploybot.environments.stg.deploy.service");
+        assertThatThrownBy(() -> ApplicationContext.run(stagingWithoutService).close())
+                .hasStackTraceContaining("deploybot.environments.prd.release.requires: 'stg' needs deploy.cluster");
+    }
+
+    /** Staging builds and runs on ECS; production releases from ECR to ECS. */
+    private Map<String, Object> withProduction() {
+        Map<String, Object> properties = valid();
+        properties.put("deploybot.environments.stg.deploy.cluster", "staging");
+        properties.put("deploybot.environments.stg.deploy.service", "app");
+        properties.put("deploybot.environments.prd.channel", "C0PRD");
+        properties.put("deploybot.environments.prd.release.repository", "team/app");
+        properties.put("deploybot.environments.prd.release.approvers", "U0LEAD");
+        properties.put("deploybot.environments.prd.deploy.cluster", "prod");
+        properties.put("deploybot.environments.prd.deploy.service", "app");
+        return properties;
+    }
+
+    @Test
     void noEnvironmentsStopsStartUp() {
         Map<String, Object> properties = valid();
         properties.remove("deploybot.environments.stg.channel");

@@ -40,7 +40,7 @@ class CloudFormationTemplateTest {
     void rulesCoverExactlyTheDetailTypesTheBotTranslates() {
         Set<String> handled = new HashSet<>();
         Stream.of(new CodeBuildStateTranslator(), new CodeBuildPhaseTranslator(), new CodeDeployTranslator(),
-                new EcsDeploymentTranslator(), new EcrImageTranslator()).forEach(t -> handled.add(t.detailType()));
+                new EcsDeploymentTranslator(), new EcrImageTranslator(), new CloudWatchAlarmTranslator()).forEach(t -> handled.add(t.detailType()));
 
         Set<String> routed = new HashSet<>();
         for (Map<String, Object> rule : resourcesOfType("AWS::Events::Rule")) {
@@ -79,7 +79,7 @@ class CloudFormationTemplateTest {
         Set<String> actions = new HashSet<>();
         statements.forEach(statement -> actions.addAll(strings(map(statement).get("Action"))));
         assertThat(actions).contains("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
-                "codebuild:BatchGetBuilds", "codebuild:StartBuild");
+                "codebuild:BatchGetBuilds", "codebuild:StartBuild", "cloudwatch:DescribeAlarms");
         assertThat(map(template.get("Outputs"))).containsKeys("QueueUrl", "DeadLetterQueueUrl", "PolicyArn");
     }
 

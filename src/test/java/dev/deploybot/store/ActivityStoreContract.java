@@ -1,5 +1,6 @@
 package dev.deploybot.store;
 
+import dev.deploybot.activity.AlarmStateChanged;
 import dev.deploybot.activity.BotBuilds;
 import dev.deploybot.activity.BuildChange;
 import dev.deploybot.activity.DeploymentChange;
@@ -44,6 +45,22 @@ abstract class ActivityStoreContract extends MigratedDatabase {
     }
 
     @Test
+    void anAlarmKeepsItsLatestStateWhateverOrderTheEventsArriveIn() {
+        JdbcAlarmLog alarms = new JdbcAlarmLog(dataSource);
+        AlarmStateChanged fired = new AlarmStateChanged("app-5xx", "ALARM", "Threshold Crossed", NOW);
+        AlarmStateChanged earlier = new AlarmStateChanged("app-5xx", "OK", null, NOW.minusSeconds(60));
+        AlarmStateChanged calmed = new AlarmStateChanged("app-5xx", "OK", "back to normal", NOW.plusSeconds(60));
+
+        assertThat(alarms.latest("app-5xx")).isEmpty();
+        assertThat(alarms.record(fired)).isTrue();
+        assertThat(alarms.record(earlier)).as("older than what is known").isFalse();
+        assertThat(alarms.record(fired)).as("told twice").isFalse();
+        assertThat(alarms.latest("app-5xx")).contains(fired);
+        assertThat(alarms.record(calmed)).isTrue();
+        assertThat(alarms.latest("app-5xx")).contains(calmed);
+    }
+
+    @Test
     void anEventIdIsAdmittedOnceAndForgottenOnlyAfterItWasHandled() {
         EventInbox.ReceivedEvent event = new EventInbox.ReceivedEvent("e-1", "CodeBuild Build State Change", "{}", NOW);
         assertThat(inbox.admit(event)).isEqualTo(EventInbox.Admission.NEW);
@@ -57,6 +74,32 @@ abstract class ActivityStoreContract extends MigratedDatabase {
         assertThat(inbox.forgetHandledBefore(NOW.plusSeconds(1))).isZero();
         assertThat(inbox.forgetHandledBefore(NOW.plusSeconds(3))).isEqualTo(1);
         assertThat(inbox.admit(event)).isEqualTo(EventInbox.Admission.NEW);
+    }
+
+    @Test
+    void anEventSetAsideKeepsItsBodyAndErrorAndIsNeitherRetriedNorForgotten() {
+        EventInbox.ReceivedEvent fromQueue = new EventInbox.ReceivedEvent("e-2", "CodeBuild Build State Change", null, NOW);
+        EventInbox.ReceivedEvent later = new EventInbox.ReceivedEvent("e-3", "CodeBuild Build State Change", "{}", NOW);
+        inbox.admit(fromQueue);
+        inbox.admit(later);
+        assertThat(inbox.failed("e-2", "first")).isEqualTo(1);
+        assertThat(inbox.failed("e-2", "x".repeat(2000))).as("an error of any length is kept, cut").isEqualTo(2);
+
+        inbox.setAside("e-2", "{\"id\":\"e-2\"}", NOW.plusSeconds(1));
+
+        assertThat(inbox.admit(fromQueue)).as("a redelivery is not tried again").isEqualTo(EventInbox.Admission.HANDLED);
+        assertThat(inbox.unhandled(NOW.plusSeconds(60), 10)).extracting(EventInbox.ReceivedEvent::id).containsExactly("e-3");
+        assertThat(inbox.forgetHandledBefore(NOW.plusSeconds(3600))).isZero();
+        try (var connection = dataSource.getConnection(); var rows = connection.createStatement().executeQuery(
+                "SELECT attempts, last_error, body FROM aws_events WHERE set_aside_at IS NOT NULL")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getInt(1)).isEqualTo(2);
+            assertThat(rows.getString(2)).hasSize(500);
+            assertThat(rows.getString(3)).isEqualTo("{\"id\":\"e-2\"}");
+            assertThat(rows.next()).isFalse();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * One loopback endpoint for every fake AWS JSON 1.1 service ({@code POST /} with {@code X-Amz-Target}),
@@ -47,7 +48,10 @@ public final class FakeAws implements AutoCloseable {
     private final FakeEcr ecr;
     private final FakeEcs ecs;
     private final FakeCodeDeploy codeDeploy;
+    private final FakeCloudWatch cloudWatch;
+    private final FakeLogs logs;
     private volatile Clock clock = Clock.systemUTC();
+    private final Map<String, CountDownLatch> hanging = new ConcurrentHashMap<>();
 
     // Guarded by "this".
     private final List<AwsCall> calls = new ArrayList<>();
@@ -64,10 +68,13 @@ public final class FakeAws implements AutoCloseable {
         register(FakeEcs.TARGET_PREFIX, ecs);
         this.codeDeploy = new FakeCodeDeploy(this, ecs);
         register(FakeCodeDeploy.TARGET_PREFIX, codeDeploy);
+        this.cloudWatch = new FakeCloudWatch(this);
+        this.logs = new FakeLogs(this);
+        register(FakeLogs.TARGET_PREFIX, logs);
         this.server = LoopbackServer.start("fake-aws", this::handle);
     }
 
-    /** Starts with {@link FakeCodeBuild}, {@link FakeEcr}, {@link FakeEcs} and {@link FakeCodeDeploy} registered. */
+    /** Starts with {@link FakeCodeBuild}, {@link FakeEcr}, {@link FakeEcs}, {@link FakeCodeDeploy} and {@link FakeLogs} registered. */
     public static FakeAws start() {
         return new FakeAws();
     }
@@ -95,6 +102,7 @@ public final class FakeAws implements AutoCloseable {
 
     @Override
     public void close() {
+        stopHanging();
         server.close();
     }
 
@@ -117,6 +125,14 @@ public final class FakeAws implements AutoCloseable {
 
     public FakeCodeDeploy codeDeploy() {
         return codeDeploy;
+    }
+
+    public FakeCloudWatch cloudWatch() {
+        return cloudWatch;
+    }
+
+    public FakeLogs logs() {
+        return logs;
     }
 
     /** The clock services read "now" from; replace it to step past time windows such as idempotency tokens. */
@@ -149,6 +165,30 @@ public final class FakeAws implements AutoCloseable {
         }
     }
 
+    /**
+     * Calls of {@code target} get no answer until {@link #stopHanging()}: a stalled endpoint, to show that a
+     * caller's time budget holds. The call is recorded only once it is answered.
+     */
+    public void hang(String target) {
+        hanging.putIfAbsent(target, new CountDownLatch(1));
+    }
+
+    public void stopHanging() {
+        hanging.values().forEach(CountDownLatch::countDown);
+        hanging.clear();
+    }
+
+    private void waitIfHanging(String target) {
+        CountDownLatch latch = hanging.get(target);
+        if (latch != null) {
+            try {
+                latch.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     public synchronized List<AwsCall> calls() {
         return List.copyOf(calls);
     }
@@ -165,6 +205,11 @@ public final class FakeAws implements AutoCloseable {
     // ---- HTTP ----
 
     private void handle(HttpExchange exchange) throws IOException {
+        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
+            handleQuery(exchange);
+            return;
+        }
         String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
         String body = LoopbackServer.readBody(exchange);
         JsonNode request;
@@ -185,11 +230,40 @@ public final class FakeAws implements AutoCloseable {
         LoopbackServer.respond(exchange, 200, CONTENT_TYPE, response.toString(), requestId());
     }
 
-    private JsonNode dispatch(HttpExchange exchange, String target, JsonNode request) throws AwsError {
+    /** CloudWatch speaks the AWS query protocol at this SDK version: form in, XML out. */
+    private void handleQuery(HttpExchange exchange) throws IOException {
+        ObjectNode request = FakeCloudWatch.parameters(LoopbackServer.readBody(exchange));
+        String action = request.path("Action").asText();
+        String target = FakeCloudWatch.TARGET_PREFIX + "." + action;
+        String requestId = UUID.randomUUID().toString();
+        String response;
+        try {
+            checkSigned(exchange);
+            waitIfHanging(target);
+            Optional<AwsError> injected = takeInjectedFailure(target);
+            if (injected.isPresent()) {
+                throw injected.get();
+            }
+            response = cloudWatch.handle(action, request);
+        } catch (AwsError error) {
+            record(new AwsCall(target, request, error.type()));
+            LoopbackServer.respond(exchange, error.httpStatus(), "text/xml", FakeCloudWatch.errorXml(error, requestId),
+                    Map.of("x-amzn-RequestId", requestId));
+            return;
+        }
+        record(new AwsCall(target, request, null));
+        LoopbackServer.respond(exchange, 200, "text/xml", response, Map.of("x-amzn-RequestId", requestId));
+    }
+
+    private static void checkSigned(HttpExchange exchange) throws AwsError {
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         if (authorization == null || !authorization.startsWith("AWS4-HMAC-SHA256")) {
             throw new AwsError(403, "MissingAuthenticationTokenException", "Missing Authentication Token");
         }
+    }
+
+    private JsonNode dispatch(HttpExchange exchange, String target, JsonNode request) throws AwsError {
+        checkSigned(exchange);
         int dot = target == null ? -1 : target.indexOf('.');
         AwsJsonService service = dot < 0 ? null : services.get(target.substring(0, dot));
         if (!exchange.getRequestMethod().equals("POST") || service == null) {
@@ -198,6 +272,7 @@ public final class FakeAws implements AutoCloseable {
         if (!request.isObject()) {
             throw new AwsError("SerializationException", "Start of structure or map found where not expected.");
         }
+        waitIfHanging(target);
         Optional<AwsError> injected = takeInjectedFailure(target);
         if (injected.isPresent()) {
             throw injected.get();

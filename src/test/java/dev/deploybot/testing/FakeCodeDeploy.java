@@ -107,6 +107,25 @@ public final class FakeCodeDeploy implements AwsJsonService {
         info.putObject("errorInformation").put("code", code).put("message", message);
     }
 
+    /**
+     * What a deployment group with alarms and automatic rollback does when an alarm fires mid-deployment: the
+     * deployment stops with {@code ALARM_ACTIVE} and CodeDeploy starts a rollback deployment of its own.
+     */
+    public synchronized void rollBackOnAlarm(String deploymentId, String alarm) {
+        ObjectNode info = active(deploymentId);
+        finish(info, "Stopped");
+        info.putObject("errorInformation").put("code", "ALARM_ACTIVE").put("message", "One or more alarms have been"
+                + " activated according to the Amazon CloudWatch metrics you selected, and the affected deployments have"
+                + " been stopped. Activated alarms: <" + alarm + ">");
+        info.putObject("rollbackInfo").put("rollbackDeploymentId", newId())
+                .put("rollbackMessage", "Deployment " + deploymentId + " was rolled back because alarm " + alarm + " fired");
+    }
+
+    /** The deployment configuration CreateDeployment was given (or the group's default). */
+    public synchronized String deploymentConfigOf(String deploymentId) {
+        return deployments.get(deploymentId).get("deploymentConfigName").asText();
+    }
+
     /** Every deployment CreateDeployment accepted, oldest first. */
     public synchronized List<CreatedDeployment> deployments() {
         return deployments.values().stream().map(info -> new CreatedDeployment(

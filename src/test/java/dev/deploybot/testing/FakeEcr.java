@@ -78,6 +78,7 @@ public final class FakeEcr implements AwsJsonService {
     private final FakeAws aws;
     // Guarded by "this".
     private final Map<String, Repository> repositories = new LinkedHashMap<>();
+    private boolean tagInDigestAnswers;
 
     FakeEcr(FakeAws aws) {
         this.aws = aws;
@@ -123,6 +124,14 @@ public final class FakeEcr implements AwsJsonService {
             throw new IllegalStateException("push refused: " + e.type() + ": " + e.getMessage(), e);
         }
         return digest;
+    }
+
+    /**
+     * From now on {@code BatchGetImage} asked for an image by digest names one of the image's tags in the answer's
+     * {@code imageId}, as ECR does for some requests.
+     */
+    public synchronized void nameATagInAnswersByDigest() {
+        tagInDigestAnswers = true;
     }
 
     public synchronized Optional<String> digestOf(String repository, String tag) {
@@ -245,7 +254,8 @@ public final class FakeEcr implements AwsJsonService {
                 continue;
             }
             Image image = repo.images.get(resolved);
-            images.add(imageObject(repo, image, tag));
+            String named = tag == null && tagInDigestAnswers ? repo.tagsOf(resolved).stream().findFirst().orElse(null) : tag;
+            images.add(imageObject(repo, image, named));
         }
         return response;
     }
