@@ -26,11 +26,11 @@ final class PinnedTaskDefinition {
     private static final String SERVICE = EcsServices.SERVICE;
 
     private final EcsClient ecs;
-    /** Revisions registered by this process, by family and image, so a retried start registers no second copy. */
-    private final java.util.Map<String, String> registered = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+    /** Revisions registered by this process, by family and images, so a retried start registers no second copy. */
+    private final Map<String, String> registered = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, false) {
                 @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<String, String> eldest) {
+                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
                     return size() > 100;
                 }
             });
@@ -91,22 +91,22 @@ final class PinnedTaskDefinition {
 
     /**
      * A revision of the source's family that runs the pinned images: the source itself if it does; the revision
-     * this process registered for them already (a start retried after the service update failed); otherwise a new
-     * copy. Only a crash between registering and updating the service registers one more identical revision:
-     * harmless, and cheaper than describing the family's latest revision on every release.
+     * this process registered for them already (a start retried after the service update failed); otherwise a
+     * new copy. Only a crash between registering and updating the service registers one more identical
+     * revision: harmless, and cheaper than describing the family's latest revision on every release.
      */
     String revisionRunning(Source source, Map<String, String> pins) {
         if (source.runs(pins)) {
             return source.arn();
         }
         String key = source.definition().family() + "@" + pins;
-        String known = registered.get(key);
-        if (known != null) {
-            return known;
+        String registered = this.registered.get(key);
+        if (registered != null) {
+            return registered;
         }
         try {
             String arn = ecs.registerTaskDefinition(copyWithImages(source, pins)).taskDefinition().taskDefinitionArn();
-            registered.put(key, arn);
+            this.registered.put(key, arn);
             return arn;
         } catch (SdkException e) {
             throw AwsFailures.translate(SERVICE, e);

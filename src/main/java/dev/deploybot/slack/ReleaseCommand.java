@@ -14,10 +14,10 @@ class ReleaseCommand implements EnvironmentCommand {
     static final int MAX_NOTE = 300;
     private final RequestRelease requestRelease;
     private final SlackChat chat;
-    private final Outbox outbox;
     private final AfterAck after;
+    private final Outbox outbox;
 
-    ReleaseCommand(RequestRelease requestRelease, SlackChat chat, Outbox outbox, AfterAck after) {
+    ReleaseCommand(RequestRelease requestRelease, SlackChat chat, AfterAck after, Outbox outbox) {
         this.requestRelease = requestRelease;
         this.outbox = outbox;
         this.chat = chat;
@@ -56,7 +56,8 @@ class ReleaseCommand implements EnvironmentCommand {
         if (!(refusal instanceof Refusal.AlreadyPending pending) || pending.existing() == null) {
             return "";
         }
-        return outbox.messageTs(ReleaseThreads.messageKey(pending.existing()))
+        String key = ReleaseThreads.messageKey(pending.existing());
+        return outbox.messageTs(key)
                 .map(ts -> " <https://slack.com/app_redirect?channel=" + channel + "&message_ts=" + ts + "|See the request>")
                 .orElse("");
     }

@@ -47,7 +47,7 @@ class RollbackCommand implements VerbCommand {
 
     static final String NOT_REQUESTED = "No rollback was requested";
 
-    /** Requests the rollback (after Slack has been answered); decides it when the requester's own approval does. */
+    /** Requests the rollback (after Slack has been answered); decides it when the requester's own approval is enough. */
     Runnable work(Environment environment, Actor actor, int generations, String replyChannel) {
         return () -> {
             try {
