@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -297,9 +298,10 @@ public class ReleasePipeline {
         return fail(request, new Failure(Failure.Cause.MIGRATION, MigrationWords.of(outcome)), release);
     }
 
+    /** The release's image, into the container {@code release.images} names for it (or the deploy settings' one). */
     private ContainerImages images(ReleaseRequest request, Environment.ReleaseSettings release) {
-        return ContainerImages.single(request.candidate(),
-                registry.repositoryUri(release.repository()) + "@" + request.candidate().digest());
+        return new ContainerImages(List.of(new ContainerImages.Image(release.images().get(0).container(), request.candidate(),
+                registry.repositoryUri(release.repository()) + "@" + request.candidate().digest())));
     }
 
     private ReleaseRequest startDeployment(ReleaseRequest request, Environment.ReleaseSettings release, ServiceDeployer deployer,

@@ -54,6 +54,7 @@ class MigrationEndToEndTest {
         SlackMessage request = approvedRelease();
 
         JsonNode task = migrationTask();
+        prd.awaitMessage(request, "migrating…");
         assertThat(task.at("/overrides/containerOverrides/0/command")).extracting(JsonNode::asText)
                 .containsExactly("bin/migrate", "up");
         String pinned = aws.ecs().taskDefinition(task.get("taskDefinitionArn").asText()).orElseThrow()
