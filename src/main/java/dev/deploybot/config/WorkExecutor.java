@@ -27,6 +27,8 @@ public class WorkExecutor {
     public static final String BUILDS = "deploybot-builds";
     /** Release and rollback requests, approvals and the releases they ship, locks and unlocks. */
     public static final String RELEASES = "deploybot-releases";
+    /** Read-only AWS lookups a person waits for ({@code /deploy status}); each is bounded in time by its caller. */
+    public static final String READS = "deploybot-reads";
 
     @Singleton
     @Named(NAME)
@@ -52,6 +54,14 @@ public class WorkExecutor {
     ExecutorService releases(@Value("${deploybot.work.releases.threads:8}") int threads,
                              @Value("${deploybot.work.releases.queue:100}") int queue) {
         return bounded(RELEASES, threads, queue);
+    }
+
+    @Singleton
+    @Named(READS)
+    @Bean(preDestroy = "shutdown")
+    ExecutorService reads(@Value("${deploybot.work.reads.threads:8}") int threads,
+                          @Value("${deploybot.work.reads.queue:100}") int queue) {
+        return bounded(READS, threads, queue);
     }
 
     private static ExecutorService bounded(String name, int threads, int queue) {

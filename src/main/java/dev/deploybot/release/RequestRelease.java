@@ -26,19 +26,21 @@ public class RequestRelease {
     private final EnvironmentLocks locks;
     private final ReleaseAnnouncer announcer;
     private final AuditTrail audit;
+    private final ProvenInStaging provenInStaging;
     private final Clock clock;
 
     public RequestRelease(ImageRegistry registry, ReleaseJournal journal, EnvironmentLocks locks, ReleaseAnnouncer announcer,
-                          AuditTrail audit, Clock clock) {
+                          AuditTrail audit, ProvenInStaging provenInStaging, Clock clock) {
         this.registry = registry;
         this.journal = journal;
         this.locks = locks;
         this.announcer = announcer;
         this.audit = audit;
+        this.provenInStaging = provenInStaging;
         this.clock = clock;
     }
 
-    public sealed interface Outcome permits Requested, Refused {
+    public sealed interface Outcome permits Requested, Refused, Unproven {
     }
 
     public record Requested(ReleaseRequest request) implements Outcome {
@@ -46,6 +48,10 @@ public class RequestRelease {
 
     /** @param existing the request that stands in the way, when there is one */
     public record Refused(String reason, Optional<ReleaseRequest> existing) implements Outcome {
+    }
+
+    /** The environment that must run the candidate first does not run it healthily (long enough). */
+    public record Unproven(String candidateDigest, ProvenInStaging.Verdict verdict) implements Outcome {
     }
 
     public Outcome request(Environment environment, Actor requester, String note) {
@@ -75,6 +81,12 @@ public class RequestRelease {
             return refuse(environment, requester, "The repository `" + settings.repository() + "` has immutable tags, so `"
                     + settings.releaseTag() + "` cannot move. Set its tag mutability to MUTABLE (or exclude the release tags from immutability) and try again.",
                     Optional.empty());
+        }
+        ProvenInStaging.Verdict proof = provenInStaging.check(settings, candidate.digest());
+        if (!(proof instanceof ProvenInStaging.Proven || proof instanceof ProvenInStaging.NotRequired)) {
+            audit.append(new AuditEntry(clock.instant(), requester.userId(), environment.name(), "release", "refused",
+                    "not proven in " + settings.requires().get().environment() + ": " + proof.getClass().getSimpleName()));
+            return new Unproven(candidate.digest(), proof);
         }
         Instant now = clock.instant();
         ImageDetails details = registry.describe(settings.repository(), candidate.digest())

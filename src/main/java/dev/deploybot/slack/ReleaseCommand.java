@@ -35,9 +35,13 @@ class ReleaseCommand implements EnvironmentCommand {
                 ":hourglass_flowing_sand: Looking up the image to release to *" + environment.name() + "*…",
                 "No release was requested", () -> {
             try {
-                if (requestRelease.request(environment, invocation.actor(), note) instanceof RequestRelease.Refused refused) {
+                RequestRelease.Outcome outcome = requestRelease.request(environment, invocation.actor(), note);
+                if (outcome instanceof RequestRelease.Refused refused) {
                     chat.whisper(invocation.channelId(), invocation.actor().userId(), ":no_entry: " + refused.reason()
                             + refused.existing().map(ReleaseCommand::link).orElse(""));
+                } else if (outcome instanceof RequestRelease.Unproven unproven) {
+                    chat.whisper(invocation.channelId(), invocation.actor().userId(),
+                            ProofViews.refusal(unproven.candidateDigest(), unproven.verdict()));
                 }
             } catch (ExternalFailure failure) {
                 chat.whisper(invocation.channelId(), invocation.actor().userId(), ":x: No release was requested: "
