@@ -84,7 +84,8 @@ public class ShowStatus {
     }
 
     /**
-     * @param tags    each generation tag and the digest it names, newest first; empty when they could not be read
+     * @param tags    each generation tag and the digest it names, newest first (none without a release gate);
+     *                empty when they could not be read
      * @param drift   the release tag names another digest than the service runs
      */
     public record EnvironmentStatus(String environment, Service service, Optional<Map<String, String>> tags, boolean drift,
@@ -139,7 +140,8 @@ public class ShowStatus {
                 service = new Unknown(failure.service() + " " + failure.code());
             }
         }
-        Optional<Map<String, String>> tags = Optional.empty();
+        // An environment without a release gate has no generation tags to tell.
+        Optional<Map<String, String>> tags = Optional.of(Map.of());
         if (environment.release().isPresent()) {
             Environment.ReleaseSettings release = environment.release().get();
             try {
