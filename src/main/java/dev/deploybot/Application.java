@@ -1,12 +1,62 @@
 package dev.deploybot;
 
+import dev.deploybot.config.InvalidConfiguration;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.env.Environment;
 import io.micronaut.runtime.Micronaut;
 
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Starts the bot. A configuration it cannot run with is reported on one screen, without the framework's
+ * stack traces, and the process exits with {@link #CONFIGURATION_EXIT_CODE}.
+ */
 public final class Application {
+    /** EX_CONFIG from sysexits.h: a supervisor can tell "fix the file" from a crash. */
+    public static final int CONFIGURATION_EXIT_CODE = 78;
+
     private Application() {
     }
 
     public static void main(String[] args) {
-        Micronaut.run(Application.class, args);
+        try {
+            launch(args, Map.of());
+        } catch (StartupRefused refused) {
+            System.err.println(refused.getMessage());
+            System.exit(CONFIGURATION_EXIT_CODE);
+        }
+    }
+
+    /**
+     * Starts the bot as {@code main} does, with some properties set by the caller (the console, tests).
+     *
+     * @throws StartupRefused when the configuration cannot run; its message is the report for the operator
+     */
+    public static ApplicationContext launch(String[] args, Map<String, Object> properties) {
+        return new Launcher().mainClass(Application.class).banner(false).args(args).properties(properties).start();
+    }
+
+    /** Start-up stopped on purpose; the message says why in the operator's words. */
+    public static final class StartupRefused extends RuntimeException {
+        StartupRefused(String report) {
+            super(report, null, false, false);
+        }
+    }
+
+    private static final class Launcher extends Micronaut {
+        @Override
+        protected void handleStartupException(Environment environment, Throwable exception) {
+            Optional<InvalidConfiguration> invalid = Optional.empty();
+            for (Throwable cause = exception; cause != null && invalid.isEmpty(); cause = cause.getCause()) {
+                if (cause instanceof InvalidConfiguration configuration) {
+                    invalid = Optional.of(configuration);
+                }
+            }
+            if (invalid.isPresent()) {
+                throw new StartupRefused(invalid.get().report());
+            }
+            super.handleStartupException(environment, exception);
+        }
     }
 }

@@ -8,14 +8,23 @@ import java.util.List;
  * redelivered event is recognised and an accepted one survives a crash before it was handled.
  */
 public interface EventInbox {
-    /** Keeps the event unless its id is known; says whether it is new, known but unhandled, or done. */
+    /** Keeps the event unless its id is known; says whether it is new, known but unhandled, or done (handled or set aside). */
     Admission admit(ReceivedEvent event);
 
     void handled(String eventId, String outcome, Instant at);
 
+    /** Counts a failed attempt at handling the event and keeps its error; answers how many attempts have failed. */
+    int failed(String eventId, String error);
+
     /**
-     * Events kept with their body, accepted before {@code receivedBefore} and never handled (their handler crashed
-     * or was refused). Events admitted without a body are left alone: their queue delivers them again.
+     * Stops trying: the event keeps its body (the given one when it had none) and its last error, and is neither
+     * retried, nor admitted again, nor forgotten with the handled ones.
+     */
+    void setAside(String eventId, String body, Instant at);
+
+    /**
+     * Events kept with their body, accepted before {@code receivedBefore}, never handled (their handler crashed, failed
+     * or was refused) and not set aside; oldest first. Events admitted without a body are left alone: their queue delivers them again.
      */
     List<ReceivedEvent> unhandled(Instant receivedBefore, int limit);
 

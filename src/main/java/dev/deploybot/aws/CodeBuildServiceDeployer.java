@@ -2,7 +2,7 @@ package dev.deploybot.aws;
 
 import dev.deploybot.core.Environment;
 import dev.deploybot.core.ExternalFailure;
-import dev.deploybot.core.ImageRef;
+import dev.deploybot.deploy.ContainerImages;
 import dev.deploybot.deploy.DeploymentHandle;
 import dev.deploybot.deploy.DeploymentStatus;
 import dev.deploybot.deploy.DeploymentStatus.Phase;
@@ -17,13 +17,17 @@ import software.amazon.awssdk.services.codebuild.model.EnvironmentVariable;
 import software.amazon.awssdk.services.codebuild.model.EnvironmentVariableType;
 import software.amazon.awssdk.services.codebuild.model.PhaseContext;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Release through a production CodeBuild project that does the deploying itself (e.g. CDK or Terraform): the
- * pinned image goes in as environment variables; the build's outcome is the release's.
+ * pinned images go in as environment variables; the build's outcome is the release's. The default image keeps the
+ * names single-image projects know ({@code IMAGE_URI}…); every image with a container is also
+ * {@code IMAGE_URI_<CONTAINER>}, the container's name upper-cased with anything but letters and digits as {@code _}.
  */
 @Singleton
 public class CodeBuildServiceDeployer implements ServiceDeployer {
@@ -42,18 +46,23 @@ public class CodeBuildServiceDeployer implements ServiceDeployer {
     }
 
     @Override
-    public DeploymentHandle start(Environment.DeploySettings settings, ImageRef image, String imageUri, String requestId) {
-        List<EnvironmentVariable> variables = List.of(
-                variable("IMAGE_URI", imageUri),
-                variable("IMAGE_DIGEST", image.digest()),
-                variable("IMAGE_REPOSITORY", image.repository()),
-                variable("RELEASE_ID", requestId));
+    public DeploymentHandle start(Environment.DeploySettings settings, ContainerImages images, String requestId) {
+        ContainerImages.Image primary = images.primary();
+        List<EnvironmentVariable> variables = new ArrayList<>(List.of(
+                variable("IMAGE_URI", primary.uri()),
+                variable("IMAGE_DIGEST", primary.image().digest()),
+                variable("IMAGE_REPOSITORY", primary.image().repository()),
+                variable("RELEASE_ID", requestId)));
+        for (ContainerImages.Image image : images.images()) {
+            image.container().ifPresent(container -> variables.add(variable("IMAGE_URI_"
+                    + container.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), image.uri())));
+        }
         try {
             // No sourceVersion: the project deploys from its configured source; only the image changes.
             Build build = codeBuild.startBuild(r -> r.projectName(settings.project())
                     .environmentVariablesOverride(variables)
                     .idempotencyToken("release-" + requestId)).build();
-            return new DeploymentHandle(build.id(), imageUri);
+            return new DeploymentHandle(build.id(), primary.uri());
         } catch (SdkException e) {
             throw AwsFailures.translate(SERVICE, e);
         }

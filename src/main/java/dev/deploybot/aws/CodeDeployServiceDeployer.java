@@ -1,7 +1,7 @@
 package dev.deploybot.aws;
 
 import dev.deploybot.core.Environment;
-import dev.deploybot.core.ImageRef;
+import dev.deploybot.deploy.ContainerImages;
 import dev.deploybot.deploy.DeploymentHandle;
 import dev.deploybot.deploy.DeploymentStatus;
 import dev.deploybot.deploy.DeploymentStatus.Phase;
@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.ecs.model.Service;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -46,16 +47,19 @@ public class CodeDeployServiceDeployer implements ServiceDeployer {
     }
 
     @Override
-    public DeploymentHandle start(Environment.DeploySettings settings, ImageRef image, String imageUri, String requestId) {
+    public DeploymentHandle start(Environment.DeploySettings settings, ContainerImages images, String requestId) {
         Service service = services.describe(settings.cluster(), settings.service());
-        PinnedTaskDefinition.Source running = taskDefinitions.describe(service.taskDefinition(), settings.container());
-        String revision = taskDefinitions.revisionRunning(running, imageUri);
-        EcsAppSpec appSpec = new EcsAppSpec(revision, running.container(), settings.containerPort());
+        PinnedTaskDefinition.Source running = taskDefinitions.describe(service.taskDefinition());
+        Map<String, String> pins = PinnedTaskDefinition.pins(running.definition(), images, settings.container());
+        String revision = taskDefinitions.revisionRunning(running, pins);
+        // The load balancer routes to the configured container (required for codedeploy), whichever images moved.
+        String routed = PinnedTaskDefinition.container(running.definition(), settings.container());
+        EcsAppSpec appSpec = new EcsAppSpec(revision, routed, settings.containerPort());
         try {
             String id = codeDeploy.createDeployment(r -> r.applicationName(settings.application())
                     .deploymentGroupName(settings.deploymentGroup())
                     .deploymentConfigName(settings.deploymentConfig().orElse(null))
-                    .description("deploybot release " + requestId + ": " + imageUri)
+                    .description(description(requestId, images))
                     .revision(revision(appSpec))).deploymentId();
             return new DeploymentHandle(id, revision);
         } catch (DeploymentLimitExceededException e) {
@@ -86,6 +90,12 @@ public class CodeDeployServiceDeployer implements ServiceDeployer {
             return reason + " CodeDeploy rolled back with deployment " + info.rollbackInfo().rollbackDeploymentId() + ".";
         }
         return reason;
+    }
+
+    private static String description(String requestId, ContainerImages images) {
+        int others = images.images().size() - 1;
+        return "deploybot release " + requestId + ": " + images.primary().uri()
+                + (others == 0 ? "" : " and " + others + " more image" + (others == 1 ? "" : "s"));
     }
 
     private static RevisionLocation revision(EcsAppSpec appSpec) {

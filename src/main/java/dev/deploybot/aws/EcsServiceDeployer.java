@@ -1,7 +1,7 @@
 package dev.deploybot.aws;
 
 import dev.deploybot.core.Environment;
-import dev.deploybot.core.ImageRef;
+import dev.deploybot.deploy.ContainerImages;
 import dev.deploybot.deploy.DeploymentHandle;
 import dev.deploybot.deploy.DeploymentStatus;
 import dev.deploybot.deploy.DeploymentStatus.Phase;
@@ -14,10 +14,11 @@ import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Rolling update of an ECS service: register the pinned revision, point the service at it, and follow the
+ * Rolling update of an ECS service: register the revision pinning every released container, point the service at it, and follow the
  * deployment ECS starts for it. ECS's circuit breaker rolls a failed deployment back to a steady service,
  * so "the service is stable" never means "the release succeeded": only our deployment's own state does.
  */
@@ -42,14 +43,15 @@ public class EcsServiceDeployer implements ServiceDeployer {
     }
 
     @Override
-    public DeploymentHandle start(Environment.DeploySettings settings, ImageRef image, String imageUri, String requestId) {
+    public DeploymentHandle start(Environment.DeploySettings settings, ContainerImages images, String requestId) {
         Deployment primary = EcsServices.requirePrimary(services.describe(settings.cluster(), settings.service()));
-        PinnedTaskDefinition.Source running = taskDefinitions.describe(primary.taskDefinition(), settings.container());
-        if (running.runs(imageUri)) {
+        PinnedTaskDefinition.Source running = taskDefinitions.describe(primary.taskDefinition());
+        Map<String, String> pins = PinnedTaskDefinition.pins(running.definition(), images, settings.container());
+        if (running.runs(pins)) {
             // Started before a restart (or already live): follow that deployment rather than start another.
             return new DeploymentHandle(primary.id(), primary.taskDefinition());
         }
-        String revision = taskDefinitions.revisionRunning(running, imageUri);
+        String revision = taskDefinitions.revisionRunning(running, pins);
         Service updated;
         try {
             updated = ecs.updateService(r -> r.cluster(settings.cluster()).service(settings.service())

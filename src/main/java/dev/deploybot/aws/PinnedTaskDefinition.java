@@ -1,6 +1,7 @@
 package dev.deploybot.aws;
 
 import dev.deploybot.core.ExternalFailure;
+import dev.deploybot.deploy.ContainerImages;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
@@ -10,13 +11,16 @@ import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * The task definition revision a release puts into service: the running one, copied field by field, with one
- * container's image pinned to a digest. Shared by the rolling (ECS) and blue/green (CodeDeploy) deployers.
+ * The task definition revision a release puts into service: the running one, copied field by field, with every
+ * released container's image pinned to its digest and every other container left as it is. Shared by the rolling
+ * (ECS) and blue/green (CodeDeploy) deployers and by the migration task.
  */
 final class PinnedTaskDefinition {
     private static final String SERVICE = EcsServices.SERVICE;
@@ -27,65 +31,78 @@ final class PinnedTaskDefinition {
         this.ecs = ecs;
     }
 
-    /** A described revision, its tags, and the container a release replaces in it. */
-    record Source(TaskDefinition definition, List<Tag> tags, String container) {
+    /** A described revision and its tags. */
+    record Source(TaskDefinition definition, List<Tag> tags) {
         String arn() {
             return definition.taskDefinitionArn();
         }
 
-        String image() {
+        Optional<String> image(String container) {
             return definition.containerDefinitions().stream().filter(c -> c.name().equals(container))
-                    .map(ContainerDefinition::image).findFirst().orElseThrow();
+                    .map(ContainerDefinition::image).findFirst();
         }
 
-        boolean runs(String imageUri) {
-            return imageUri.equals(image());
+        /** Whether every pinned container already runs its image. */
+        boolean runs(Map<String, String> pins) {
+            return pins.entrySet().stream().allMatch(pin -> image(pin.getKey()).filter(pin.getValue()::equals).isPresent());
         }
     }
 
-    /** The digest the target container of a revision is pinned to, if it is pinned by digest. */
+    /** The digest a container of a revision is pinned to, if it is pinned by digest. */
     Optional<String> pinnedDigest(String taskDefinition, Optional<String> configuredContainer) {
-        String image = describe(taskDefinition, configuredContainer).image();
+        Source source = describe(taskDefinition);
+        String image = source.image(container(source.definition(), configuredContainer)).orElseThrow();
         int at = image.indexOf("@sha256:");
         return at < 0 ? Optional.empty() : Optional.of(image.substring(at + 1));
     }
 
     /** @param taskDefinition an ARN or {@code family[:revision]} */
-    Source describe(String taskDefinition, Optional<String> configuredContainer) {
+    Source describe(String taskDefinition) {
         DescribeTaskDefinitionResponse response;
         try {
             response = ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinition).include(TaskDefinitionField.TAGS));
         } catch (SdkException e) {
             throw AwsFailures.translate(SERVICE, e);
         }
-        TaskDefinition definition = response.taskDefinition();
-        return new Source(definition, response.tags(), targetContainer(definition, configuredContainer));
+        return new Source(response.taskDefinition(), response.tags());
     }
 
-    private TaskDefinition describe(String taskDefinition) {
+    /**
+     * Which container gets which image, by name, in the order the release lists them. An image that names no
+     * container goes to {@code defaultContainer}, or to the task definition's only container.
+     *
+     * @throws ExternalFailure when a named container is not in the task definition, or none is named and there are several
+     */
+    static Map<String, String> pins(TaskDefinition definition, ContainerImages images, Optional<String> defaultContainer) {
+        Map<String, String> pins = new LinkedHashMap<>();
+        for (ContainerImages.Image image : images.images()) {
+            pins.put(container(definition, image.container().or(() -> defaultContainer)), image.uri());
+        }
+        return pins;
+    }
+
+    /**
+     * A revision of the source's family that runs the pinned images: the source itself if it does; the family's
+     * latest revision if an interrupted earlier attempt registered it already; otherwise a new copy.
+     */
+    String revisionRunning(Source source, Map<String, String> pins) {
+        if (source.runs(pins)) {
+            return source.arn();
+        }
+        Source latest = new Source(describeLatest(source.definition().family()), List.of());
+        if (latest.runs(pins)) {
+            return latest.arn();
+        }
         try {
-            return ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinition)).taskDefinition();
+            return ecs.registerTaskDefinition(copyWithImages(source, pins)).taskDefinition().taskDefinitionArn();
         } catch (SdkException e) {
             throw AwsFailures.translate(SERVICE, e);
         }
     }
 
-    /**
-     * A revision of the source's family that runs {@code imageUri}: the source itself if it does; the family's
-     * latest revision if an interrupted earlier attempt registered it already; otherwise a new copy.
-     */
-    String revisionRunning(Source source, String imageUri) {
-        if (source.runs(imageUri)) {
-            return source.arn();
-        }
-        TaskDefinition latest = describe(source.definition().family());
-        boolean registeredAlready = latest.containerDefinitions().stream()
-                .anyMatch(c -> c.name().equals(source.container()) && imageUri.equals(c.image()));
-        if (registeredAlready) {
-            return latest.taskDefinitionArn();
-        }
+    private TaskDefinition describeLatest(String family) {
         try {
-            return ecs.registerTaskDefinition(copyWithImage(source, imageUri)).taskDefinition().taskDefinitionArn();
+            return ecs.describeTaskDefinition(r -> r.taskDefinition(family)).taskDefinition();
         } catch (SdkException e) {
             throw AwsFailures.translate(SERVICE, e);
         }
@@ -95,11 +112,13 @@ final class PinnedTaskDefinition {
      * Every member RegisterTaskDefinition accepts, taken from the described revision. The read-only ones
      * (ARN, revision, status, compatibilities, registeredAt…) have no place in the request, and tags with the
      * reserved {@code aws:} prefix (CloudFormation's) cannot be registered, so both stay behind.
+     *
+     * @param pins container name → image URI; containers not named keep their image and every other setting
      */
-    static RegisterTaskDefinitionRequest copyWithImage(Source source, String imageUri) {
+    static RegisterTaskDefinitionRequest copyWithImages(Source source, Map<String, String> pins) {
         TaskDefinition definition = source.definition();
         List<ContainerDefinition> containers = definition.containerDefinitions().stream()
-                .map(c -> c.name().equals(source.container()) ? c.toBuilder().image(imageUri).build() : c)
+                .map(c -> pins.containsKey(c.name()) ? c.toBuilder().image(pins.get(c.name())).build() : c)
                 .toList();
         RegisterTaskDefinitionRequest.Builder request = RegisterTaskDefinitionRequest.builder()
                 .family(definition.family())
@@ -128,7 +147,7 @@ final class PinnedTaskDefinition {
         return request.build();
     }
 
-    private static String targetContainer(TaskDefinition definition, Optional<String> configured) {
+    static String container(TaskDefinition definition, Optional<String> configured) {
         List<String> names = definition.containerDefinitions().stream().map(ContainerDefinition::name).toList();
         if (configured.isPresent()) {
             if (!names.contains(configured.get())) {

@@ -1,7 +1,5 @@
 package dev.deploybot.config;
 
-import io.micronaut.context.exceptions.ConfigurationException;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,8 +17,7 @@ final class ConfigurationProblems {
 
     void throwIfAny() {
         if (!problems.isEmpty()) {
-            throw new ConfigurationException("deploybot cannot start, the configuration has "
-                    + problems.size() + " problem(s):\n  - " + String.join("\n  - ", problems));
+            throw new InvalidConfiguration(problems);
         }
     }
 }

@@ -50,7 +50,9 @@ public class EventConfiguration {
             @Value("${deploybot.events.delivery.retry-delay:5s}") Duration retryDelay,
             @Value("${deploybot.events.delivery.update-spacing:2s}") Duration updateSpacing,
             @Value("${deploybot.events.reconcile.interval:2m}") Duration reconcileInterval,
-            @Value("${deploybot.events.retention:7d}") Duration retention) {
+            @Value("${deploybot.events.retention:7d}") Duration retention,
+            @Value("${deploybot.events.max-attempts:5}") int maxAttempts,
+            @Value("${deploybot.events.http.retry-delay:30s}") Duration httpRetryDelay) {
         ConfigurationProblems problems = new ConfigurationProblems();
         Optional<String> queue = Optional.ofNullable(queueUrl).filter(url -> !url.isBlank());
         queue.ifPresent(url -> {
@@ -98,10 +100,14 @@ public class EventConfiguration {
         if (retention.compareTo(Duration.ofDays(1)) < 0) {
             problems.add("deploybot.events.retention", "must be at least 1d: EventBridge retries deliveries for up to 24 hours");
         }
+        if (maxAttempts < 1 || maxAttempts > 100) {
+            problems.add("deploybot.events.max-attempts", "must be between 1 and 100");
+        }
+        positive(problems, "deploybot.events.http.retry-delay", httpRetryDelay);
         problems.throwIfAny();
         return new EventSettings(queue, queueWait, batchSize, threads, visibilityTimeout, queueRetryDelay, key,
                 apiKeyHeader.toLowerCase(Locale.ROOT), maxBodyBytes, deliveryInterval, retryDelay, updateSpacing,
-                reconcileInterval, retention);
+                reconcileInterval, retention, maxAttempts, httpRetryDelay);
     }
 
     @Singleton

@@ -20,11 +20,14 @@ import java.util.Optional;
  * @param updateSpacing     the least time between two writes about one message; changes meanwhile are coalesced
  * @param reconcileInterval how often CodeBuild is asked about builds whose end was not seen
  * @param retention         how long handled event ids are remembered to drop redeliveries
+ * @param maxAttempts       how often an event is tried before it is set aside
+ * @param httpRetryDelay    how soon an event accepted over HTTP whose handling did not finish is tried again
  */
 public record EventSettings(Optional<String> queueUrl, Duration queueWait, int batchSize, int threads,
                             Duration visibilityTimeout, Duration queueRetryDelay, Optional<String> apiKey,
                             String apiKeyHeader, int maxBodyBytes, Duration deliveryInterval, Duration retryDelay,
-                            Duration updateSpacing, Duration reconcileInterval, Duration retention) {
+                            Duration updateSpacing, Duration reconcileInterval, Duration retention,
+                            int maxAttempts, Duration httpRetryDelay) {
 
     @Override
     public String toString() {

@@ -1,24 +1,22 @@
 package dev.deploybot.deploy;
 
 import dev.deploybot.core.Environment;
-import dev.deploybot.core.ImageRef;
 
 import java.util.Optional;
 
 /**
- * Puts a pinned image into service with one of the deploy strategies. Failures surface as
+ * Puts a release's pinned images into service with one of the deploy strategies. Failures surface as
  * {@link dev.deploybot.core.ExternalFailure}.
  */
 public interface ServiceDeployer {
     Environment.Strategy strategy();
 
     /**
-     * Starts the deployment of the image.
+     * Starts one deployment of every image, each into its container.
      *
-     * @param imageUri  the pullable reference {@code repositoryUri@sha256:…}
      * @param requestId the release's id; used as an idempotency token where the service has one
      */
-    DeploymentHandle start(Environment.DeploySettings settings, ImageRef image, String imageUri, String requestId);
+    DeploymentHandle start(Environment.DeploySettings settings, ContainerImages images, String requestId);
 
     /** One look at how the deployment is going. */
     DeploymentStatus check(Environment.DeploySettings settings, DeploymentHandle handle);

@@ -62,37 +62,36 @@ public class AwsEventsController {
             return HttpResponse.<String>status(HttpStatus.REQUEST_ENTITY_TOO_LARGE).body("{\"error\":\"event too large\"}");
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
-        EventEnvelope event;
+        EventIntake.ReadEvent event;
         try {
-            event = EventEnvelope.parse(text);
+            event = intake.read(text);
         } catch (MalformedEvent problem) {
+            // Permanently bad: a 4xx stops EventBridge from retrying it for a day.
             return HttpResponse.<String>badRequest().body("{\"error\":\"not an EventBridge event: " + json(problem.getMessage()) + "\"}");
         }
         EventInbox.Admission admission;
         try {
-            admission = intake.admit(event, text);
+            admission = intake.admit(event, text, "http");
         } catch (RuntimeException e) {
-            LOG.warn("could not keep event {}; EventBridge will retry", event.id(), e);
+            LOG.warn("could not keep event {}; EventBridge will retry: {}", event.id(), e.toString());
             return HttpResponse.<String>status(HttpStatus.SERVICE_UNAVAILABLE).body("{\"error\":\"try again\"}");
         }
         if (admission == EventInbox.Admission.HANDLED) {
             return HttpResponse.ok("{\"status\":\"duplicate\"}");
         }
         try {
-            work.execute(() -> handle(event));
+            work.execute(() -> handle(event, text));
         } catch (RejectedExecutionException busy) {
             LOG.info("work queue full; event {} is handled from the store shortly", event.id());
         }
         return HttpResponse.<String>status(HttpStatus.ACCEPTED).body("{\"status\":\"accepted\"}");
     }
 
-    private void handle(EventEnvelope event) {
+    private void handle(EventIntake.ReadEvent event, String body) {
         try {
-            intake.process(event);
-        } catch (MalformedEvent problem) {
-            intake.giveUp(event, problem);
+            intake.handle(event, body);
         } catch (RuntimeException e) {
-            LOG.warn("handling event {} failed; it is tried again from the store", event.id(), e);
+            LOG.warn("could not count a failed attempt at event {}; it is tried again from the store: {}", event.id(), e.toString());
         }
     }
 

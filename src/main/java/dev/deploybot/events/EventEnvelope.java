@@ -21,6 +21,8 @@ public record EventEnvelope(String id, String detailType, String source, String 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** EventBridge ids are UUIDs; anything outside this shape is not worth a database key. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+    /** EventBridge's own limit, and the width of the column it is kept in. */
+    static final int MAX_DETAIL_TYPE_LENGTH = 128;
 
     public EventEnvelope {
         resources = List.copyOf(resources);
@@ -44,6 +46,10 @@ public record EventEnvelope(String id, String detailType, String source, String 
         if (!detail.isObject()) {
             throw new MalformedEvent("no detail object");
         }
+        String detailType = text(root, "detail-type");
+        if (detailType.length() > MAX_DETAIL_TYPE_LENGTH) {
+            throw new MalformedEvent("the detail-type is longer than " + MAX_DETAIL_TYPE_LENGTH + " characters");
+        }
         Instant time;
         try {
             time = Instant.parse(text(root, "time"));
@@ -52,7 +58,7 @@ public record EventEnvelope(String id, String detailType, String source, String 
         }
         List<String> resources = new ArrayList<>();
         root.path("resources").forEach(resource -> resources.add(resource.asText()));
-        return new EventEnvelope(id, text(root, "detail-type"), text(root, "source"), root.path("account").asText(null),
+        return new EventEnvelope(id, detailType, text(root, "source"), root.path("account").asText(null),
                 root.path("region").asText(null), time, resources, detail);
     }
 

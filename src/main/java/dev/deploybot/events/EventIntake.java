@@ -3,6 +3,7 @@ package dev.deploybot.events;
 import dev.deploybot.activity.Change;
 import dev.deploybot.activity.EventInbox;
 import dev.deploybot.activity.RecordChange;
+import dev.deploybot.config.EventSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -17,30 +18,49 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Where events from both doors (the SQS poller and {@code POST /events/aws}) go: admitted once by id, read by
- * the translator of their detail-type, and recorded. Unknown detail-types are counted and dropped.
+ * Where events from both doors (the SQS poller and {@code POST /events/aws}) go: read and translated before
+ * anything is kept (so a permanently bad event is refused at the door), admitted once by id, and recorded.
+ * Each event is tried on its own a bounded number of times; one that keeps failing is set aside with its last
+ * error, so it never holds up the others. Metric labels name only the detail-types the bot reads.
  */
 @Singleton
 public class EventIntake {
     private static final Logger LOG = LoggerFactory.getLogger(EventIntake.class);
+    /** The one label for every detail-type the bot does not read: outside text never becomes a metric series. */
+    static final String OTHER = "other";
+    private static final int LOGGED_ERROR_LENGTH = 300;
     private final EventInbox inbox;
     private final RecordChange recordChange;
     private final Map<String, EventTranslator> translators;
     private final DeliveryLoop delivery;
     private final MeterRegistry meters;
     private final Clock clock;
+    private final int maxAttempts;
 
     EventIntake(EventInbox inbox, RecordChange recordChange, List<EventTranslator> translators, DeliveryLoop delivery,
-                MeterRegistry meters, Clock clock) {
+                MeterRegistry meters, Clock clock, EventSettings settings) {
         this.inbox = inbox;
         this.recordChange = recordChange;
         this.translators = translators.stream().collect(Collectors.toMap(EventTranslator::detailType, Function.identity()));
         this.delivery = delivery;
         this.meters = meters;
         this.clock = clock;
+        this.maxAttempts = settings.maxAttempts();
     }
 
-    public sealed interface Outcome permits Duplicate, Ignored, Handled {
+    /**
+     * An event read and translated, not yet kept.
+     *
+     * @param label  its detail-type when the bot reads it, else {@link #OTHER}
+     * @param change what it tells; empty when there is nothing to track (an unknown detail-type, an ECR delete)
+     */
+    public record ReadEvent(EventEnvelope envelope, String label, Optional<Change> change) {
+        public String id() {
+            return envelope.id();
+        }
+    }
+
+    public sealed interface Outcome permits Duplicate, Ignored, Handled, Failed, SetAside {
     }
 
     /** Seen and handled before: EventBridge or the queue delivered it again. */
@@ -54,67 +74,131 @@ public class EventIntake {
     public record Handled(RecordChange.Outcome outcome) implements Outcome {
     }
 
-    /** Admits and handles an event in one go, as the queue delivers them: the queue keeps the body until deleted. */
-    public Outcome accept(String body, String door) {
-        EventEnvelope event = EventEnvelope.parse(body);
-        count("deploybot.events.received", event.detailType(), "door", door);
-        if (admit(event, null) == EventInbox.Admission.HANDLED) {
-            return new Duplicate(event.id());
-        }
-        return process(event);
+    /** This attempt failed; the event is tried again (from the store, or when the queue redelivers it). */
+    public record Failed(int attempts) implements Outcome {
+    }
+
+    /** The last allowed attempt failed: the event is kept in the store with its error and not tried again. */
+    public record SetAside(int attempts) implements Outcome {
     }
 
     /**
-     * The durable first step for a door that answers before handling: keeps the event (with its body, when the
-     * sender will not deliver it again) unless its id is known.
+     * Reads an event and what it tells, without keeping anything.
+     *
+     * @throws MalformedEvent when it is not an EventBridge event, or its detail lacks (or overflows) what its
+     *                        detail-type always carries: trying again would not help
      */
-    public EventInbox.Admission admit(EventEnvelope event, String body) {
-        EventInbox.Admission admission = inbox.admit(new EventInbox.ReceivedEvent(event.id(), event.detailType(), body,
-                clock.instant()));
+    public ReadEvent read(String body) {
+        EventEnvelope event;
+        try {
+            event = EventEnvelope.parse(body);
+        } catch (MalformedEvent problem) {
+            count("deploybot.events.ignored", OTHER, "reason", "malformed");
+            throw problem;
+        }
+        EventTranslator translator = translators.get(event.detailType());
+        if (translator == null) {
+            return new ReadEvent(event, OTHER, Optional.empty());
+        }
+        try {
+            return new ReadEvent(event, translator.detailType(), translator.translate(event));
+        } catch (MalformedEvent problem) {
+            count("deploybot.events.ignored", translator.detailType(), "reason", "malformed");
+            throw problem;
+        }
+    }
+
+    /**
+     * The durable first step: keeps the event (with its body, when the sender will not deliver it again) unless
+     * its id is known.
+     */
+    public EventInbox.Admission admit(ReadEvent event, String body, String door) {
+        count("deploybot.events.received", event.label(), "door", door);
+        EventInbox.Admission admission = inbox.admit(new EventInbox.ReceivedEvent(event.id(), event.envelope().detailType(),
+                body, clock.instant()));
         if (admission == EventInbox.Admission.HANDLED) {
             meters.counter("deploybot.events.duplicates").increment();
         }
         return admission;
     }
 
+    /** Admits and handles an event in one go, as the queue delivers them: the queue keeps the body until deleted. */
+    public Outcome accept(ReadEvent event, String body) {
+        if (admit(event, null, "sqs") == EventInbox.Admission.HANDLED) {
+            return new Duplicate(event.id());
+        }
+        return handle(event, body);
+    }
+
     /**
-     * Handles an admitted event and marks it handled.
+     * Handles an admitted event and marks it handled; a failure counts as one attempt.
      *
-     * @throws MalformedEvent when its detail lacks what its detail-type always carries; it stays unhandled
+     * @param body kept with the event if this attempt sets it aside
      */
-    public Outcome process(EventEnvelope event) {
-        EventTranslator translator = translators.get(event.detailType());
-        if (translator == null) {
-            count("deploybot.events.ignored", event.detailType(), "reason", "unknown-detail-type");
-            inbox.handled(event.id(), "ignored: unknown detail-type", clock.instant());
-            return new Ignored("unknown detail-type " + event.detailType());
+    public Outcome handle(ReadEvent event, String body) {
+        try {
+            return record(event);
+        } catch (RuntimeException e) {
+            return failed(event.id(), event.label(), body, e);
         }
-        Optional<Change> change = translator.translate(event);
-        if (change.isEmpty()) {
-            count("deploybot.events.ignored", event.detailType(), "reason", "not-news");
-            inbox.handled(event.id(), "ignored: not news", clock.instant());
-            return new Ignored("nothing to track in this " + event.detailType());
+    }
+
+    /** Tries again an event kept with its body whose handling never finished. */
+    public Outcome retry(EventInbox.ReceivedEvent stored) {
+        ReadEvent event;
+        try {
+            event = read(stored.body());
+        } catch (MalformedEvent problem) {
+            // Kept by an earlier version that read less strictly: it will never be readable.
+            return setAside(stored.id(), OTHER, null, inbox.failed(stored.id(), problem.getMessage()), problem);
         }
-        RecordChange.Outcome outcome = recordChange.record(change.get());
+        return handle(event, stored.body());
+    }
+
+    private Outcome record(ReadEvent event) {
+        if (event.change().isEmpty()) {
+            String reason = event.label().equals(OTHER) ? "unknown-detail-type" : "not-news";
+            count("deploybot.events.ignored", event.label(), "reason", reason);
+            inbox.handled(event.id(), "ignored: " + reason, clock.instant());
+            return new Ignored(reason);
+        }
+        RecordChange.Outcome outcome = recordChange.record(event.change().get());
         String name = outcome.getClass().getSimpleName().toLowerCase(Locale.ROOT);
-        count("deploybot.events.handled", event.detailType(), "outcome", name);
+        count("deploybot.events.handled", event.label(), "outcome", name);
         inbox.handled(event.id(), name, clock.instant());
         if (outcome instanceof RecordChange.Recorded) {
             delivery.wake();
         } else if (outcome instanceof RecordChange.Unrouted unrouted) {
-            LOG.debug("event {} ({}): {}", event.id(), event.detailType(), unrouted.why());
+            LOG.debug("event {} ({}): {}", event.id(), event.label(), unrouted.why());
         }
         return new Handled(outcome);
     }
 
-    /** Marks an admitted event that will never be readable as handled, so it is not tried again. */
-    void giveUp(EventEnvelope event, MalformedEvent problem) {
-        count("deploybot.events.ignored", event.detailType(), "reason", "malformed");
-        LOG.warn("event {} ({}) cannot be read: {}", event.id(), event.detailType(), problem.getMessage());
-        inbox.handled(event.id(), "malformed", clock.instant());
+    private Outcome failed(String eventId, String label, String body, RuntimeException error) {
+        int attempts = inbox.failed(eventId, error.getClass().getSimpleName() + ": " + error.getMessage());
+        if (attempts >= maxAttempts) {
+            return setAside(eventId, label, body, attempts, error);
+        }
+        LOG.info("event {} ({}) failed on attempt {} of {}; it is tried again: {}", eventId, label, attempts, maxAttempts,
+                cut(String.valueOf(error)));
+        return new Failed(attempts);
     }
 
-    private void count(String meter, String detailType, String tag, String value) {
-        meters.counter(meter, "detail-type", detailType, tag, value).increment();
+    private Outcome setAside(String eventId, String label, String body, int attempts, RuntimeException error) {
+        inbox.setAside(eventId, body, clock.instant());
+        count("deploybot.events.set-aside", label, "reason", error instanceof MalformedEvent ? "malformed" : "failing");
+        // No stack trace: database errors quote the offending value, and a log line must stay short.
+        LOG.warn("event {} ({}) set aside after {} attempts; it stays in aws_events with its last error: {}", eventId,
+                label, attempts, cut(String.valueOf(error)));
+        return new SetAside(attempts);
+    }
+
+    private void count(String meter, String label, String tag, String value) {
+        meters.counter(meter, "detail-type", label, tag, value).increment();
+    }
+
+    /** Errors can quote what came from outside; a log line carries at most a few hundred characters of it. */
+    private static String cut(String text) {
+        return text.length() <= LOGGED_ERROR_LENGTH ? text : text.substring(0, LOGGED_ERROR_LENGTH) + "…";
     }
 }

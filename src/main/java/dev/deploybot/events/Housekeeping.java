@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +25,7 @@ import java.util.concurrent.TimeUnit;
 @Context
 public class Housekeeping {
     private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
-    /** An event accepted over HTTP is normally handled within milliseconds; older than this, it was dropped. */
-    static final Duration SWEEP_AGE = Duration.ofSeconds(30);
+    private static final int SWEEP_BATCH = 100;
     /** Looked up on first use: the AWS client behind it needs a region, which start-up must not. */
     private final Provider<ReconcileBuilds> reconcile;
     private final EventInbox inbox;
@@ -54,7 +53,10 @@ public class Housekeeping {
     void start() {
         long reconcileMillis = settings.reconcileInterval().toMillis();
         threads.scheduleWithFixedDelay(this::reconcile, reconcileMillis, reconcileMillis, TimeUnit.MILLISECONDS);
-        threads.scheduleWithFixedDelay(this::sweep, SWEEP_AGE.toSeconds(), SWEEP_AGE.toSeconds(), TimeUnit.SECONDS);
+        // An event accepted over HTTP is normally handled within milliseconds; one older than the retry delay
+        // failed, or its handler was refused or crashed.
+        long retryMillis = settings.httpRetryDelay().toMillis();
+        threads.scheduleWithFixedDelay(this::sweep, retryMillis, retryMillis, TimeUnit.MILLISECONDS);
         threads.scheduleWithFixedDelay(this::forget, 1, 60, TimeUnit.MINUTES);
     }
 
@@ -70,18 +72,21 @@ public class Housekeeping {
         }
     }
 
+    /** Each left-over event on its own: one that fails is counted and, after its last attempt, set aside. */
     void sweep() {
+        List<EventInbox.ReceivedEvent> leftOver;
         try {
-            for (EventInbox.ReceivedEvent event : inbox.unhandled(clock.instant().minus(SWEEP_AGE), 100)) {
-                EventEnvelope envelope = EventEnvelope.parse(event.body());
-                try {
-                    intake.process(envelope);
-                } catch (MalformedEvent problem) {
-                    intake.giveUp(envelope, problem);
-                }
-            }
+            leftOver = inbox.unhandled(clock.instant().minus(settings.httpRetryDelay()), SWEEP_BATCH);
         } catch (RuntimeException e) {
-            LOG.warn("handling left-over events failed", e);
+            LOG.warn("could not look for left-over events: {}", e.toString());
+            return;
+        }
+        for (EventInbox.ReceivedEvent event : leftOver) {
+            try {
+                intake.retry(event);
+            } catch (RuntimeException e) {
+                LOG.warn("could not count a failed attempt at event {}: {}", event.id(), e.toString());
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import dev.deploybot.core.Environment;
 import dev.deploybot.core.Environments;
 import dev.deploybot.core.ExternalFailure;
 import dev.deploybot.core.ImageRef;
+import dev.deploybot.deploy.ContainerImages;
 import dev.deploybot.deploy.DeploymentHandle;
 import dev.deploybot.deploy.DeploymentStatus;
 import dev.deploybot.deploy.FollowDeployment;
@@ -149,7 +150,7 @@ public class ShipRelease {
         }
         announcer.updated(request, "Tags moved; starting the deployment");
         String imageUri = registry.repositoryUri(release.repository()) + "@" + request.candidate().digest();
-        DeploymentHandle handle = deployer.start(settings, request.candidate(), imageUri, request.id());
+        DeploymentHandle handle = deployer.start(settings, ContainerImages.single(request.candidate(), imageUri), request.id());
         journal.deploymentStarted(request.id(), handle.id(), handle.revision());
         journal.transition(request.id(), ReleaseState.APPROVED, ReleaseState.DEPLOYING, "deploybot", clock.instant(), null);
         audit.append(new AuditEntry(clock.instant(), null, request.environment(), "deploy", "started",
@@ -238,10 +239,9 @@ public class ShipRelease {
         }
 
         @Override
-        public DeploymentHandle start(Environment.DeploySettings settings, ImageRef image,
-                                      String imageUri, String id) {
+        public DeploymentHandle start(Environment.DeploySettings settings, ContainerImages images, String id) {
             renew();
-            return deployer.start(settings, image, imageUri, id);
+            return deployer.start(settings, images, id);
         }
 
         @Override

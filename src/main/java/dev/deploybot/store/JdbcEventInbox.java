@@ -9,6 +9,8 @@ import java.util.List;
 
 @Singleton
 public class JdbcEventInbox implements EventInbox {
+    /** The width of {@code aws_events.last_error}. */
+    private static final int LAST_ERROR_LENGTH = 500;
     private final Sql sql;
 
     public JdbcEventInbox(DataSource dataSource) {
@@ -26,8 +28,8 @@ public class JdbcEventInbox implements EventInbox {
                 throw failure;
             }
         }
-        boolean handled = sql.query("SELECT handled_at FROM aws_events WHERE event_id = ?",
-                row -> row.getObject(1) != null, event.id()).stream().findFirst().orElse(false);
+        boolean handled = sql.query("SELECT handled_at, set_aside_at FROM aws_events WHERE event_id = ?",
+                row -> row.getObject(1) != null || row.getObject(2) != null, event.id()).stream().findFirst().orElse(false);
         return handled ? Admission.HANDLED : Admission.UNHANDLED;
     }
 
@@ -39,10 +41,24 @@ public class JdbcEventInbox implements EventInbox {
     }
 
     @Override
+    public int failed(String eventId, String error) {
+        sql.update("UPDATE aws_events SET attempts = attempts + 1, last_error = ? WHERE event_id = ?",
+                cut(error, LAST_ERROR_LENGTH), eventId);
+        return sql.query("SELECT attempts FROM aws_events WHERE event_id = ?", row -> row.getInt(1), eventId)
+                .stream().findFirst().orElse(0);
+    }
+
+    @Override
+    public void setAside(String eventId, String body, Instant at) {
+        sql.update("UPDATE aws_events SET set_aside_at = ?, body = COALESCE(body, ?) WHERE event_id = ? AND handled_at IS NULL",
+                at, body, eventId);
+    }
+
+    @Override
     public List<ReceivedEvent> unhandled(Instant receivedBefore, int limit) {
         return sql.query("""
                 SELECT event_id, detail_type, body, received_at FROM aws_events
-                WHERE handled_at IS NULL AND body IS NOT NULL AND received_at < ? ORDER BY received_at LIMIT ?""",
+                WHERE handled_at IS NULL AND set_aside_at IS NULL AND body IS NOT NULL AND received_at < ? ORDER BY received_at LIMIT ?""",
                 row -> new ReceivedEvent(row.getString("event_id"), row.getString("detail_type"), row.getString("body"),
                         Sql.instant(row, "received_at")), receivedBefore, limit);
     }
@@ -50,5 +66,9 @@ public class JdbcEventInbox implements EventInbox {
     @Override
     public int forgetHandledBefore(Instant cutoff) {
         return sql.update("DELETE FROM aws_events WHERE handled_at IS NOT NULL AND handled_at < ?", cutoff);
+    }
+
+    private static String cut(String text, int length) {
+        return text == null || text.length() <= length ? text : text.substring(0, length);
     }
 }

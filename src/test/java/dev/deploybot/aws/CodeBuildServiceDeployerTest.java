@@ -5,6 +5,7 @@ import dev.deploybot.core.Environment.DeploySettings;
 import dev.deploybot.core.Environment.Strategy;
 import dev.deploybot.core.ExternalFailure;
 import dev.deploybot.core.ImageRef;
+import dev.deploybot.deploy.ContainerImages;
 import dev.deploybot.deploy.DeploymentHandle;
 import dev.deploybot.deploy.DeploymentStatus;
 import dev.deploybot.deploy.DeploymentStatus.Phase;
@@ -16,6 +17,7 @@ import software.amazon.awssdk.services.codebuild.CodeBuildClient;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -50,8 +52,26 @@ class CodeBuildServiceDeployerTest {
     }
 
     @Test
+    void everyImageWithAContainerIsAlsoNamedByItsContainer() {
+        String sidecarRepository = "111111111111.dkr.ecr.eu-west-1.amazonaws.com/log-router";
+        ImageRef sidecar = new ImageRef(sidecarRepository, "sha256:" + "f".repeat(64));
+
+        deployer.start(SETTINGS, new ContainerImages(List.of(
+                new ContainerImages.Image(Optional.of("app"), IMAGE, IMAGE_URI),
+                new ContainerImages.Image(Optional.of("log-router"), sidecar, sidecarRepository + "@" + sidecar.digest()))),
+                "r-42");
+
+        Map<String, String> variables = new LinkedHashMap<>();
+        fake.codeBuild().startedBuilds().get(0).at("/environment/environmentVariables")
+                .forEach(v -> variables.put(v.get("name").asText(), v.get("value").asText()));
+        assertThat(variables).containsEntry("IMAGE_URI", IMAGE_URI)
+                .containsEntry("IMAGE_URI_APP", IMAGE_URI)
+                .containsEntry("IMAGE_URI_LOG_ROUTER", sidecarRepository + "@" + sidecar.digest());
+    }
+
+    @Test
     void startsTheProjectWithThePinnedImageInItsEnvironment() {
-        DeploymentHandle handle = deployer.start(SETTINGS, IMAGE, IMAGE_URI, "r-42");
+        DeploymentHandle handle = deployer.start(SETTINGS, ContainerImages.single(IMAGE, IMAGE_URI), "r-42");
 
         JsonNode build = fake.codeBuild().startedBuilds().get(0);
         assertThat(handle).isEqualTo(new DeploymentHandle(build.get("id").asText(), IMAGE_URI));
@@ -70,9 +90,9 @@ class CodeBuildServiceDeployerTest {
 
     @Test
     void startingTheSameReleaseAgainSoonIsTheSameBuild() {
-        DeploymentHandle first = deployer.start(SETTINGS, IMAGE, IMAGE_URI, "r-42");
+        DeploymentHandle first = deployer.start(SETTINGS, ContainerImages.single(IMAGE, IMAGE_URI), "r-42");
 
-        DeploymentHandle again = deployer.start(SETTINGS, IMAGE, IMAGE_URI, "r-42");
+        DeploymentHandle again = deployer.start(SETTINGS, ContainerImages.single(IMAGE, IMAGE_URI), "r-42");
 
         assertThat(again).isEqualTo(first);
         assertThat(fake.codeBuild().startedBuilds()).hasSize(1);
@@ -80,7 +100,7 @@ class CodeBuildServiceDeployerTest {
 
     @Test
     void checkFollowsTheBuildToSuccess() {
-        DeploymentHandle handle = deployer.start(SETTINGS, IMAGE, IMAGE_URI, "r-42");
+        DeploymentHandle handle = deployer.start(SETTINGS, ContainerImages.single(IMAGE, IMAGE_URI), "r-42");
 
         DeploymentStatus queued = deployer.check(SETTINGS, handle);
         fake.codeBuild().completeBuild(handle.id(), "SUCCEEDED");
@@ -92,9 +112,9 @@ class CodeBuildServiceDeployerTest {
 
     @Test
     void failedBuildNamesThePhaseAndItsMessage() {
-        DeploymentHandle failing = deployer.start(SETTINGS, IMAGE, IMAGE_URI, "r-42");
+        DeploymentHandle failing = deployer.start(SETTINGS, ContainerImages.single(IMAGE, IMAGE_URI), "r-42");
         fake.codeBuild().completeBuild(failing.id(), "FAILED", "BUILD", "cdk deploy: stack api is in UPDATE_ROLLBACK_COMPLETE");
-        DeploymentHandle timingOut = deployer.start(SETTINGS, IMAGE, IMAGE_URI, "r-43");
+        DeploymentHandle timingOut = deployer.start(SETTINGS, ContainerImages.single(IMAGE, IMAGE_URI), "r-43");
         fake.codeBuild().completeBuild(timingOut.id(), "TIMED_OUT", "POST_BUILD", null);
 
         assertThat(deployer.check(SETTINGS, failing)).isEqualTo(new DeploymentStatus(Phase.FAILED, "COMPLETED",
@@ -107,7 +127,7 @@ class CodeBuildServiceDeployerTest {
         DeploySettings noProject = new DeploySettings(Strategy.CODEBUILD, null, null, Optional.empty(), 0, null, null,
                 "nope", Duration.ofMinutes(30));
 
-        assertThatThrownBy(() -> deployer.start(noProject, IMAGE, IMAGE_URI, "r-42"))
+        assertThatThrownBy(() -> deployer.start(noProject, ContainerImages.single(IMAGE, IMAGE_URI), "r-42"))
                 .isInstanceOfSatisfying(ExternalFailure.class, failure -> {
                     assertThat(failure.code()).isEqualTo("ResourceNotFoundException");
                     assertThat(failure.retryable()).isFalse();

@@ -6,6 +6,7 @@ import dev.deploybot.core.Environment.DeploySettings;
 import dev.deploybot.core.Environment.Strategy;
 import dev.deploybot.core.ExternalFailure;
 import dev.deploybot.core.ImageRef;
+import dev.deploybot.deploy.ContainerImages;
 import dev.deploybot.deploy.DeploymentHandle;
 import dev.deploybot.deploy.DeploymentStatus;
 import dev.deploybot.deploy.DeploymentStatus.Phase;
@@ -68,7 +69,7 @@ class CodeDeployServiceDeployerTest {
 
     @Test
     void registersThePinnedRevisionAndHandsCodeDeployAnAppSpecNamingIt() throws Exception {
-        DeploymentHandle handle = deployer.start(SETTINGS, IMAGE, IMAGE_URI, "r-7");
+        DeploymentHandle handle = deployer.start(SETTINGS, ContainerImages.single(IMAGE, IMAGE_URI), "r-7");
 
         String revision2 = FakeEcs.taskDefinitionArn("web", 2);
         JsonNode registered = fake.ecs().registeredTaskDefinitions().get(0);
@@ -92,7 +93,7 @@ class CodeDeployServiceDeployerTest {
 
     @Test
     void checkReportsCodeDeploysStatusUntilItSucceeds() {
-        DeploymentHandle handle = deployer.start(SETTINGS, IMAGE, IMAGE_URI, "r-7");
+        DeploymentHandle handle = deployer.start(SETTINGS, ContainerImages.single(IMAGE, IMAGE_URI), "r-7");
 
         DeploymentStatus created = deployer.check(SETTINGS, handle);
         fake.codeDeploy().moveTo(handle.id(), "InProgress");
@@ -110,7 +111,7 @@ class CodeDeployServiceDeployerTest {
     void theConfiguredDeploymentConfigIsUsedAndCodeDeploysOwnRollbackIsAFailureWithItsReason() {
         DeploySettings canary = new DeploySettings(Strategy.CODEDEPLOY, CLUSTER, SERVICE, Optional.of("web"), 8080, APP,
                 GROUP, null, Duration.ofMinutes(30), Optional.of("CodeDeployDefault.ECSCanary10Percent5Minutes"));
-        DeploymentHandle handle = deployer.start(canary, IMAGE, IMAGE_URI, "r-9");
+        DeploymentHandle handle = deployer.start(canary, ContainerImages.single(IMAGE, IMAGE_URI), "r-9");
         fake.codeDeploy().moveTo(handle.id(), "InProgress");
         fake.codeDeploy().rollBackOnAlarm(handle.id(), "app-5xx");
 
@@ -123,10 +124,10 @@ class CodeDeployServiceDeployerTest {
 
     @Test
     void failedAndStoppedDeploymentsAreFailures() {
-        DeploymentHandle failing = deployer.start(SETTINGS, IMAGE, IMAGE_URI, "r-7");
+        DeploymentHandle failing = deployer.start(SETTINGS, ContainerImages.single(IMAGE, IMAGE_URI), "r-7");
         fake.codeDeploy().fail(failing.id(), "HEALTH_CONSTRAINTS", "The deployment failed because too many tasks failed health checks");
         DeploymentStatus failed = deployer.check(SETTINGS, failing);
-        DeploymentHandle stopping = deployer.start(SETTINGS, IMAGE, IMAGE_URI, "r-8");
+        DeploymentHandle stopping = deployer.start(SETTINGS, ContainerImages.single(IMAGE, IMAGE_URI), "r-8");
         codeDeploy.stopDeployment(r -> r.deploymentId(stopping.id()));
         DeploymentStatus stopped = deployer.check(SETTINGS, stopping);
 
@@ -139,9 +140,9 @@ class CodeDeployServiceDeployerTest {
 
     @Test
     void startingAgainWhileOurDeploymentRunsFollowsIt() {
-        DeploymentHandle first = deployer.start(SETTINGS, IMAGE, IMAGE_URI, "r-7");
+        DeploymentHandle first = deployer.start(SETTINGS, ContainerImages.single(IMAGE, IMAGE_URI), "r-7");
 
-        DeploymentHandle again = deployer.start(SETTINGS, IMAGE, IMAGE_URI, "r-7");
+        DeploymentHandle again = deployer.start(SETTINGS, ContainerImages.single(IMAGE, IMAGE_URI), "r-7");
 
         assertThat(again).isEqualTo(first);
         assertThat(fake.ecs().registeredTaskDefinitions()).hasSize(1);
@@ -150,10 +151,10 @@ class CodeDeployServiceDeployerTest {
 
     @Test
     void someoneElsesActiveDeploymentIsANonRetryableFailure() {
-        DeploymentHandle other = deployer.start(SETTINGS, IMAGE, IMAGE_URI, "r-7");
+        DeploymentHandle other = deployer.start(SETTINGS, ContainerImages.single(IMAGE, IMAGE_URI), "r-7");
         ImageRef newer = new ImageRef(REPOSITORY, "sha256:" + "d".repeat(64));
 
-        assertThatThrownBy(() -> deployer.start(SETTINGS, newer, REPOSITORY + "@" + newer.digest(), "r-8"))
+        assertThatThrownBy(() -> deployer.start(SETTINGS, ContainerImages.single(newer, REPOSITORY + "@" + newer.digest()), "r-8"))
                 .isInstanceOfSatisfying(ExternalFailure.class, failure -> {
                     assertThat(failure.service()).isEqualTo("CodeDeploy");
                     assertThat(failure.code()).isEqualTo("DeploymentLimitExceededException");
@@ -169,7 +170,7 @@ class CodeDeployServiceDeployerTest {
         DeploySettings wrongGroup = new DeploySettings(Strategy.CODEDEPLOY, CLUSTER, SERVICE, Optional.of("web"), 8080,
                 APP, "nope", null, Duration.ofMinutes(30));
 
-        assertThatThrownBy(() -> deployer.start(wrongGroup, IMAGE, IMAGE_URI, "r-7"))
+        assertThatThrownBy(() -> deployer.start(wrongGroup, ContainerImages.single(IMAGE, IMAGE_URI), "r-7"))
                 .isInstanceOfSatisfying(ExternalFailure.class,
                         failure -> assertThat(failure.code()).isEqualTo("DeploymentGroupDoesNotExistException"));
     }

@@ -3,6 +3,7 @@ package dev.deploybot.aws;
 import dev.deploybot.core.Environment.DeploySettings;
 import dev.deploybot.core.Environment.Strategy;
 import dev.deploybot.core.ImageRef;
+import dev.deploybot.deploy.ContainerImages;
 import dev.deploybot.deploy.DeploymentHandle;
 import dev.deploybot.deploy.DeploymentStatus;
 import dev.deploybot.deploy.FollowDeployment;
@@ -74,7 +75,7 @@ class DeployersWiringTest {
             assertThat(context.getBean(FollowDeployment.class)).isNotNull();
 
             DeploymentHandle handle = deployers.forStrategy(Strategy.ECS)
-                    .start(settings, image, image.repository() + "@" + image.digest(), "r-1");
+                    .start(settings, ContainerImages.single(image, image.repository() + "@" + image.digest()), "r-1");
             fake.ecs().completeDeployment("prod", "api");
 
             assertThat(deployers.forStrategy(Strategy.ECS).check(settings, handle).phase())

@@ -6,6 +6,7 @@ import dev.deploybot.core.Environment.DeploySettings;
 import dev.deploybot.core.Environment.Strategy;
 import dev.deploybot.core.ExternalFailure;
 import dev.deploybot.core.ImageRef;
+import dev.deploybot.deploy.ContainerImages;
 import dev.deploybot.deploy.DeploymentHandle;
 import dev.deploybot.deploy.DeploymentStatus;
 import dev.deploybot.deploy.DeploymentStatus.Phase;
@@ -67,7 +68,7 @@ class EcsServiceDeployerTest {
 
     @Test
     void registersACopyPinnedToTheDigestAndPointsTheServiceAtIt() {
-        DeploymentHandle handle = deployer.start(settings(Optional.of("app")), IMAGE, IMAGE_URI, "r-1");
+        DeploymentHandle handle = deployer.start(settings(Optional.of("app")), ContainerImages.single(IMAGE, IMAGE_URI), "r-1");
 
         JsonNode registered = single(fake.ecs().registeredTaskDefinitions());
         assertThat(registered.get("family").asText()).isEqualTo("api");
@@ -105,9 +106,9 @@ class EcsServiceDeployerTest {
 
     @Test
     void startingAgainForTheSameImageFollowsTheDeploymentAlreadyStarted() {
-        DeploymentHandle first = deployer.start(settings(Optional.of("app")), IMAGE, IMAGE_URI, "r-1");
+        DeploymentHandle first = deployer.start(settings(Optional.of("app")), ContainerImages.single(IMAGE, IMAGE_URI), "r-1");
 
-        DeploymentHandle again = deployer.start(settings(Optional.of("app")), IMAGE, IMAGE_URI, "r-1");
+        DeploymentHandle again = deployer.start(settings(Optional.of("app")), ContainerImages.single(IMAGE, IMAGE_URI), "r-1");
 
         assertThat(again).isEqualTo(first);
         assertThat(fake.ecs().registeredTaskDefinitions()).hasSize(1);
@@ -118,14 +119,14 @@ class EcsServiceDeployerTest {
     void startingAgainAfterAnInterruptedStartReusesTheRegisteredRevision() {
         fake.failNext(FakeEcs.TARGET_PREFIX + ".UpdateService",
                 AwsError.accessDenied("User is not authorized to perform: ecs:UpdateService"));
-        assertThatThrownBy(() -> deployer.start(settings(Optional.of("app")), IMAGE, IMAGE_URI, "r-1"))
+        assertThatThrownBy(() -> deployer.start(settings(Optional.of("app")), ContainerImages.single(IMAGE, IMAGE_URI), "r-1"))
                 .isInstanceOfSatisfying(ExternalFailure.class, failure -> {
                     assertThat(failure.service()).isEqualTo("ECS");
                     assertThat(failure.code()).isEqualTo("AccessDeniedException");
                     assertThat(failure.retryable()).isFalse();
                 });
 
-        DeploymentHandle handle = deployer.start(settings(Optional.of("app")), IMAGE, IMAGE_URI, "r-1");
+        DeploymentHandle handle = deployer.start(settings(Optional.of("app")), ContainerImages.single(IMAGE, IMAGE_URI), "r-1");
 
         assertThat(fake.ecs().registeredTaskDefinitions()).hasSize(1);
         assertThat(handle.revision()).isEqualTo(FakeEcs.taskDefinitionArn("api", 2));
@@ -134,7 +135,7 @@ class EcsServiceDeployerTest {
 
     @Test
     void checkFollowsTheDeploymentToCompletion() {
-        DeploymentHandle handle = deployer.start(settings(Optional.of("app")), IMAGE, IMAGE_URI, "r-1");
+        DeploymentHandle handle = deployer.start(settings(Optional.of("app")), ContainerImages.single(IMAGE, IMAGE_URI), "r-1");
         List<DeploymentStatus> statuses = new ArrayList<>();
 
         statuses.add(deployer.check(settings(Optional.of("app")), handle));
@@ -151,7 +152,7 @@ class EcsServiceDeployerTest {
 
     @Test
     void circuitBreakerRollbackIsAFailureAlthoughTheServiceIsSteadyAgain() {
-        DeploymentHandle handle = deployer.start(settings(Optional.of("app")), IMAGE, IMAGE_URI, "r-1");
+        DeploymentHandle handle = deployer.start(settings(Optional.of("app")), ContainerImages.single(IMAGE, IMAGE_URI), "r-1");
         fake.ecs().failDeployment(CLUSTER, SERVICE, FakeEcs.CIRCUIT_BREAKER_REASON);
 
         DeploymentStatus whileListed = deployer.check(settings(Optional.of("app")), handle);
@@ -169,7 +170,7 @@ class EcsServiceDeployerTest {
 
     @Test
     void anotherReleaseTakingOverIsAFailureOfThisOne() {
-        DeploymentHandle handle = deployer.start(settings(Optional.of("app")), IMAGE, IMAGE_URI, "r-1");
+        DeploymentHandle handle = deployer.start(settings(Optional.of("app")), ContainerImages.single(IMAGE, IMAGE_URI), "r-1");
         ecs.updateService(r -> r.cluster(CLUSTER).service(SERVICE).taskDefinition(FakeEcs.taskDefinitionArn("api", 1)));
 
         DeploymentStatus status = deployer.check(settings(Optional.of("app")), handle);
@@ -181,16 +182,42 @@ class EcsServiceDeployerTest {
 
     @Test
     void withSeveralContainersTheTargetMustBeConfigured() {
-        assertThatThrownBy(() -> deployer.start(settings(Optional.empty()), IMAGE, IMAGE_URI, "r-1"))
+        assertThatThrownBy(() -> deployer.start(settings(Optional.empty()), ContainerImages.single(IMAGE, IMAGE_URI), "r-1"))
                 .isInstanceOfSatisfying(ExternalFailure.class, failure -> {
                     assertThat(failure.code()).isEqualTo("ContainerNotConfigured");
                     assertThat(failure.getMessage()).contains("[app, log-router]");
                     assertThat(failure.retryable()).isFalse();
                 });
-        assertThatThrownBy(() -> deployer.start(settings(Optional.of("web")), IMAGE, IMAGE_URI, "r-1"))
+        assertThatThrownBy(() -> deployer.start(settings(Optional.of("web")), ContainerImages.single(IMAGE, IMAGE_URI), "r-1"))
                 .isInstanceOfSatisfying(ExternalFailure.class,
                         failure -> assertThat(failure.code()).isEqualTo("ContainerNotFound"));
         assertThat(fake.ecs().registeredTaskDefinitions()).isEmpty();
+    }
+
+    @Test
+    void severalImagesArePinnedInOneRevisionAndOneDeployment() {
+        String nginxRepository = "111111111111.dkr.ecr.eu-west-1.amazonaws.com/api-nginx";
+        fake.ecs().createService(CLUSTER, "web", TaskDefinitionSpec.of("web",
+                container("app", REPOSITORY + ":release", 8080),
+                container("nginx", nginxRepository + ":release", 80),
+                sidecar("log-router", FLUENT_BIT)));
+        DeploySettings web = new DeploySettings(Strategy.ECS, CLUSTER, "web", Optional.empty(), 0,
+                null, null, null, Duration.ofMinutes(10));
+        ImageRef nginx = new ImageRef(nginxRepository, "sha256:" + "c".repeat(64));
+        ContainerImages images = new ContainerImages(List.of(
+                new ContainerImages.Image(Optional.of("app"), IMAGE, IMAGE_URI),
+                new ContainerImages.Image(Optional.of("nginx"), nginx, nginxRepository + "@" + nginx.digest())));
+
+        DeploymentHandle handle = deployer.start(web, images, "r-1");
+        DeploymentHandle again = deployer.start(web, images, "r-1");
+
+        JsonNode registered = single(fake.ecs().registeredTaskDefinitions());
+        assertThat(containerIn(registered, "app").get("image").asText()).isEqualTo(IMAGE_URI);
+        assertThat(containerIn(registered, "nginx").get("image").asText()).isEqualTo(nginxRepository + "@" + nginx.digest());
+        assertThat(containerIn(registered, "nginx").at("/portMappings/0/containerPort").asInt()).isEqualTo(80);
+        assertThat(containerIn(registered, "log-router").get("image").asText()).isEqualTo(FLUENT_BIT);
+        assertThat(single(fake.ecs().updateServiceCalls()).get("taskDefinition").asText()).isEqualTo(handle.revision());
+        assertThat(again).isEqualTo(handle);
     }
 
     @Test
@@ -199,7 +226,7 @@ class EcsServiceDeployerTest {
         DeploySettings worker = new DeploySettings(Strategy.ECS, CLUSTER, "worker", Optional.empty(), 0,
                 null, null, null, Duration.ofMinutes(10));
 
-        DeploymentHandle handle = deployer.start(worker, IMAGE, IMAGE_URI, "r-1");
+        DeploymentHandle handle = deployer.start(worker, ContainerImages.single(IMAGE, IMAGE_URI), "r-1");
 
         assertThat(handle.revision()).isEqualTo(FakeEcs.taskDefinitionArn("worker", 2));
         assertThat(containerIn(single(fake.ecs().registeredTaskDefinitions()), "worker").get("image").asText())
@@ -213,7 +240,7 @@ class EcsServiceDeployerTest {
         DeploySettings otherService = new DeploySettings(Strategy.ECS, CLUSTER, "nope", Optional.empty(), 0,
                 null, null, null, Duration.ofMinutes(10));
 
-        assertThatThrownBy(() -> deployer.start(otherCluster, IMAGE, IMAGE_URI, "r-1"))
+        assertThatThrownBy(() -> deployer.start(otherCluster, ContainerImages.single(IMAGE, IMAGE_URI), "r-1"))
                 .isInstanceOfSatisfying(ExternalFailure.class, failure -> {
                     assertThat(failure.code()).isEqualTo("ClusterNotFoundException");
                     assertThat(failure.retryable()).isFalse();

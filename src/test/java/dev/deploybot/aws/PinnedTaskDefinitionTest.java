@@ -1,5 +1,8 @@
 package dev.deploybot.aws;
 
+import dev.deploybot.core.ExternalFailure;
+import dev.deploybot.core.ImageRef;
+import dev.deploybot.deploy.ContainerImages;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.services.ecs.model.Attribute;
@@ -25,19 +28,27 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PinnedTaskDefinitionTest {
 
-    private static final String IMAGE_URI = "111111111111.dkr.ecr.eu-west-1.amazonaws.com/api@sha256:" + "b".repeat(64);
+    private static final String REGISTRY = "111111111111.dkr.ecr.eu-west-1.amazonaws.com/";
+    private static final String IMAGE_URI = REGISTRY + "api@sha256:" + "b".repeat(64);
+    private static final String ENVOY_URI = REGISTRY + "envoy@sha256:" + "c".repeat(64);
+
+    private static ImageRef image(String repository, char digit) {
+        return new ImageRef(repository, "sha256:" + String.valueOf(digit).repeat(64));
+    }
 
     @Test
     void everyMemberRegisterTaskDefinitionAcceptsIsCopied() {
-        RegisterTaskDefinitionRequest request = PinnedTaskDefinition.copyWithImage(
-                new PinnedTaskDefinition.Source(everythingSet(), List.of(tag("team", "payments")), "app"), IMAGE_URI);
+        RegisterTaskDefinitionRequest request = PinnedTaskDefinition.copyWithImages(
+                new PinnedTaskDefinition.Source(everythingSet(), List.of(tag("team", "payments"))), Map.of("app", IMAGE_URI));
 
         // Fails when an SDK upgrade brings a member copyWithImage does not copy yet.
         List<String> notCopied = request.sdkFields().stream()
@@ -59,20 +70,53 @@ class PinnedTaskDefinitionTest {
     void onlyTheTargetContainerGetsTheImageAndNothingElseOfItChanges() {
         TaskDefinition definition = everythingSet();
 
-        RegisterTaskDefinitionRequest request = PinnedTaskDefinition.copyWithImage(
-                new PinnedTaskDefinition.Source(definition, List.of(), "app"), IMAGE_URI);
+        RegisterTaskDefinitionRequest request = PinnedTaskDefinition.copyWithImages(
+                new PinnedTaskDefinition.Source(definition, List.of()), Map.of("app", IMAGE_URI));
 
         assertThat(request.containerDefinitions().get(0))
                 .isEqualTo(definition.containerDefinitions().get(0).toBuilder().image(IMAGE_URI).build());
         assertThat(request.containerDefinitions().get(1)).isEqualTo(definition.containerDefinitions().get(1));
+        assertThat(request.containerDefinitions().get(2)).isEqualTo(definition.containerDefinitions().get(2));
         assertThat(request.hasTags()).isFalse();
     }
 
     @Test
+    void everyListedContainerIsPinnedAndTheOthersKeptWhole() {
+        TaskDefinition definition = everythingSet();
+        ContainerImages images = new ContainerImages(List.of(
+                new ContainerImages.Image(Optional.of("app"), image("api", 'b'), IMAGE_URI),
+                new ContainerImages.Image(Optional.of("envoy"), image("envoy", 'c'), ENVOY_URI)));
+
+        RegisterTaskDefinitionRequest request = PinnedTaskDefinition.copyWithImages(
+                new PinnedTaskDefinition.Source(definition, List.of()),
+                PinnedTaskDefinition.pins(definition, images, Optional.empty()));
+
+        assertThat(request.containerDefinitions()).extracting(ContainerDefinition::image)
+                .containsExactly(IMAGE_URI, ENVOY_URI, "datadog/agent:7");
+        assertThat(request.containerDefinitions().get(1))
+                .isEqualTo(definition.containerDefinitions().get(1).toBuilder().image(ENVOY_URI).build());
+        assertThat(request.containerDefinitions().get(2)).isEqualTo(definition.containerDefinitions().get(2));
+    }
+
+    @Test
+    void anImageWithoutContainerGoesToTheConfiguredOneAndAnUnknownContainerIsRefused() {
+        TaskDefinition definition = everythingSet();
+
+        assertThat(PinnedTaskDefinition.pins(definition, ContainerImages.single(image("api", 'b'), IMAGE_URI),
+                Optional.of("app"))).containsExactly(Map.entry("app", IMAGE_URI));
+        assertThatThrownBy(() -> PinnedTaskDefinition.pins(definition,
+                ContainerImages.single(image("api", 'b'), IMAGE_URI), Optional.empty()))
+                .isInstanceOf(ExternalFailure.class).hasMessageContaining("configure which one");
+        assertThatThrownBy(() -> PinnedTaskDefinition.pins(definition, new ContainerImages(List.of(
+                new ContainerImages.Image(Optional.of("worker"), image("api", 'b'), IMAGE_URI))), Optional.empty()))
+                .isInstanceOf(ExternalFailure.class).hasMessageContaining("no container worker");
+    }
+
+    @Test
     void reservedAwsTagsStayBehind() {
-        RegisterTaskDefinitionRequest request = PinnedTaskDefinition.copyWithImage(new PinnedTaskDefinition.Source(
+        RegisterTaskDefinitionRequest request = PinnedTaskDefinition.copyWithImages(new PinnedTaskDefinition.Source(
                 everythingSet(), List.of(tag("aws:cloudformation:stack-name", "api"), tag("AWS:x", "y"),
-                tag("team", "payments")), "app"), IMAGE_URI);
+                tag("team", "payments"))), Map.of("app", IMAGE_URI));
 
         assertThat(request.tags()).containsExactly(tag("team", "payments"));
     }
@@ -98,7 +142,9 @@ class PinnedTaskDefinitionTest {
                 .family("api")
                 .containerDefinitions(
                         ContainerDefinition.builder().name("app").image("api:old").essential(true).cpu(0).build(),
-                        ContainerDefinition.builder().name("envoy").image("envoy:v1").essential(false).build())
+                        ContainerDefinition.builder().name("envoy").image("envoy:v1").essential(false).build(),
+                        ContainerDefinition.builder().name("datadog").image("datadog/agent:7").essential(false)
+                                .environment(e -> e.name("DD_SITE").value("datadoghq.eu")).build())
                 .taskRoleArn("arn:aws:iam::123456789012:role/api-task")
                 .executionRoleArn("arn:aws:iam::123456789012:role/api-execution")
                 .networkMode(NetworkMode.AWSVPC)

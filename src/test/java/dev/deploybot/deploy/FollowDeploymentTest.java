@@ -4,7 +4,6 @@ import dev.deploybot.core.Environment;
 import dev.deploybot.core.Environment.DeploySettings;
 import dev.deploybot.core.Environment.Strategy;
 import dev.deploybot.core.ExternalFailure;
-import dev.deploybot.core.ImageRef;
 import dev.deploybot.deploy.DeploymentStatus.Phase;
 import org.junit.jupiter.api.Test;
 
@@ -162,7 +161,7 @@ class FollowDeploymentTest {
         }
 
         @Override
-        public DeploymentHandle start(DeploySettings settings, ImageRef image, String imageUri, String requestId) {
+        public DeploymentHandle start(DeploySettings settings, ContainerImages images, String requestId) {
             throw new UnsupportedOperationException();
         }
 

@@ -2,7 +2,6 @@ package dev.deploybot.deploy;
 
 import dev.deploybot.core.Environment.DeploySettings;
 import dev.deploybot.core.Environment.Strategy;
-import dev.deploybot.core.ImageRef;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -33,7 +32,7 @@ class ServiceDeployersTest {
 
     private record Named(Strategy strategy) implements ServiceDeployer {
         @Override
-        public DeploymentHandle start(DeploySettings settings, ImageRef image, String imageUri, String requestId) {
+        public DeploymentHandle start(DeploySettings settings, ContainerImages images, String requestId) {
             throw new UnsupportedOperationException();
         }
 

@@ -97,6 +97,15 @@ class AwsEventsEndpointTest {
         assertThat(noDetail.statusCode()).isEqualTo(400);
         assertThat(noDetail.body()).contains("no detail");
 
+        HttpResponse<String> longDetailType = events.post(AwsEvent.fixture("ec2-instance-state-change.json").withNewId()
+                .with("detail-type", "x".repeat(129)).toString(), KEY);
+        assertThat(longDetailType.statusCode()).as("permanently bad: EventBridge must not retry it").isEqualTo(400);
+        AwsEvent longBuildId = AwsEvent.fixture("codebuild-build-failed.json").forBuild("app-ci:" + "b".repeat(600));
+        HttpResponse<String> tooLong = events.post(longBuildId.toString(), KEY);
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(tooLong.body()).contains("build-id is longer than");
+        assertThat(stored(longBuildId.id())).isFalse();
+
         String big = AwsEvent.fixture("ec2-instance-state-change.json").withNewId()
                 .withDetail("padding", "x".repeat(20_000)).toString();
         assertThat(events.post(big, KEY).statusCode()).isEqualTo(413);

@@ -73,6 +73,32 @@ abstract class ActivityStoreContract extends MigratedDatabase {
     }
 
     @Test
+    void anEventSetAsideKeepsItsBodyAndErrorAndIsNeitherRetriedNorForgotten() {
+        EventInbox.ReceivedEvent fromQueue = new EventInbox.ReceivedEvent("e-2", "CodeBuild Build State Change", null, NOW);
+        EventInbox.ReceivedEvent later = new EventInbox.ReceivedEvent("e-3", "CodeBuild Build State Change", "{}", NOW);
+        inbox.admit(fromQueue);
+        inbox.admit(later);
+        assertThat(inbox.failed("e-2", "first")).isEqualTo(1);
+        assertThat(inbox.failed("e-2", "x".repeat(2000))).as("an error of any length is kept, cut").isEqualTo(2);
+
+        inbox.setAside("e-2", "{\"id\":\"e-2\"}", NOW.plusSeconds(1));
+
+        assertThat(inbox.admit(fromQueue)).as("a redelivery is not tried again").isEqualTo(EventInbox.Admission.HANDLED);
+        assertThat(inbox.unhandled(NOW.plusSeconds(60), 10)).extracting(EventInbox.ReceivedEvent::id).containsExactly("e-3");
+        assertThat(inbox.forgetHandledBefore(NOW.plusSeconds(3600))).isZero();
+        try (var connection = dataSource.getConnection(); var rows = connection.createStatement().executeQuery(
+                "SELECT attempts, last_error, body FROM aws_events WHERE set_aside_at IS NOT NULL")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getInt(1)).isEqualTo(2);
+            assertThat(rows.getString(2)).hasSize(500);
+            assertThat(rows.getString(3)).isEqualTo("{\"id\":\"e-2\"}");
+            assertThat(rows.next()).isFalse();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void aTrackedBuildRoundTripsWithEveryField() {
         BuildChange change = new BuildChange("app:1", "app", 55, "FAILED", "COMPLETED", "main", "alice",
                 NOW.minusSeconds(90), NOW, new BuildChange.FailedPhase("BUILD", "FAILED", "exit status 1"),

@@ -77,6 +77,13 @@ public final class AwsEvent {
         return event;
     }
 
+    /** Sets a field of the envelope itself, e.g. {@code detail-type}. */
+    public AwsEvent with(String field, String value) {
+        ObjectNode copy = root.deepCopy();
+        copy.put(field, value);
+        return new AwsEvent(copy);
+    }
+
     public AwsEvent withDetail(String field, String value) {
         ObjectNode copy = root.deepCopy();
         ((ObjectNode) copy.get("detail")).put(field, value);

@@ -70,6 +70,12 @@ public final class ElasticMq implements AutoCloseable {
                 + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }
 
+    /** Messages anyone may receive now (not those hidden while received). */
+    public int visibleCount(String queueUrl) {
+        return Integer.parseInt(client.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes().get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+    }
+
     /** Takes whatever is visible (hiding it for a minute). */
     public List<Message> receive(String queueUrl) {
         return client.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).visibilityTimeout(60)).messages();

@@ -49,6 +49,7 @@ public final class FakeAws implements AutoCloseable {
     private final FakeEcs ecs;
     private final FakeCodeDeploy codeDeploy;
     private final FakeCloudWatch cloudWatch;
+    private final FakeLogs logs;
     private volatile Clock clock = Clock.systemUTC();
     private final Map<String, CountDownLatch> hanging = new ConcurrentHashMap<>();
 
@@ -68,10 +69,12 @@ public final class FakeAws implements AutoCloseable {
         this.codeDeploy = new FakeCodeDeploy(this, ecs);
         register(FakeCodeDeploy.TARGET_PREFIX, codeDeploy);
         this.cloudWatch = new FakeCloudWatch(this);
+        this.logs = new FakeLogs(this);
+        register(FakeLogs.TARGET_PREFIX, logs);
         this.server = LoopbackServer.start("fake-aws", this::handle);
     }
 
-    /** Starts with {@link FakeCodeBuild}, {@link FakeEcr}, {@link FakeEcs} and {@link FakeCodeDeploy} registered. */
+    /** Starts with {@link FakeCodeBuild}, {@link FakeEcr}, {@link FakeEcs}, {@link FakeCodeDeploy} and {@link FakeLogs} registered. */
     public static FakeAws start() {
         return new FakeAws();
     }
@@ -126,6 +129,10 @@ public final class FakeAws implements AutoCloseable {
 
     public FakeCloudWatch cloudWatch() {
         return cloudWatch;
+    }
+
+    public FakeLogs logs() {
+        return logs;
     }
 
     /** The clock services read "now" from; replace it to step past time windows such as idempotency tokens. */

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -21,11 +22,12 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Amazon ECS's task definition and service operations that a release needs ({@code DescribeServices},
- * {@code DescribeTaskDefinition}, {@code RegisterTaskDefinition}, {@code UpdateService}), with ECS's field names,
- * read-only fields, defaults and error types. Deployments stay IN_PROGRESS until the test moves them with
- * {@link #progressDeployment}, {@link #completeDeployment} or {@link #failDeployment}. Reached as
- * {@link FakeAws#ecs()}. Thread-safe.
+ * Amazon ECS's task definition, service and one-off task operations that a release needs ({@code DescribeServices},
+ * {@code DescribeTaskDefinition}, {@code RegisterTaskDefinition}, {@code UpdateService}, {@code RunTask},
+ * {@code DescribeTasks}, {@code ListTasks}, {@code StopTask}), with ECS's field names, read-only fields, defaults
+ * and error types. Deployments stay IN_PROGRESS until the test moves them with {@link #progressDeployment},
+ * {@link #completeDeployment} or {@link #failDeployment}; tasks stay PROVISIONING until {@link #startTask},
+ * {@link #exitTask} or {@link #failTaskToStart}. Reached as {@link FakeAws#ecs()}. Thread-safe.
  */
 public final class FakeEcs implements AwsJsonService {
 
@@ -86,6 +88,11 @@ public final class FakeEcs implements AwsJsonService {
     private final Map<String, ServiceState> services = new LinkedHashMap<>();
     private final List<JsonNode> registrations = new ArrayList<>();
     private final List<JsonNode> updates = new ArrayList<>();
+    /** By task ARN, in the order they were started. */
+    private final Map<String, ObjectNode> tasks = new LinkedHashMap<>();
+    /** RunTask clientToken to the ARNs it started: ECS answers a repeated token with the same tasks. */
+    private final Map<String, List<String>> tasksByClientToken = new HashMap<>();
+    private final Deque<String> placementFailures = new ArrayDeque<>();
 
     FakeEcs(FakeAws aws) {
         this.aws = aws;
@@ -218,6 +225,54 @@ public final class FakeEcs implements AwsJsonService {
         state.deployments.removeIf(d -> !d.path("status").asText().equals("PRIMARY") && d.path("runningCount").asInt() == 0);
     }
 
+    /**
+     * The next RunTask cannot place its task: it answers with no task and one {@code failures} entry with
+     * {@code reason}, as ECS does when the cluster lacks capacity (e.g. {@code RESOURCE:MEMORY}).
+     */
+    public synchronized void failNextPlacement(String reason) {
+        placementFailures.add(reason);
+    }
+
+    /** The task's containers are up: RUNNING. */
+    public synchronized void startTask(String taskArn) {
+        ObjectNode task = existingTask(taskArn);
+        requireNotStopped(task);
+        Instant now = aws.clock().instant();
+        task.put("lastStatus", "RUNNING").put("pullStartedAt", FakeAws.timestamp(now))
+                .put("pullStoppedAt", FakeAws.timestamp(now)).put("startedAt", FakeAws.timestamp(now));
+        containersOf(task).forEach(c -> c.put("lastStatus", "RUNNING"));
+    }
+
+    /**
+     * The task's essential container exits with {@code exitCode}, which stops the task as ECS does:
+     * stopCode EssentialContainerExited; every container STOPPED with that exit code.
+     */
+    public synchronized void exitTask(String taskArn, int exitCode) {
+        ObjectNode task = existingTask(taskArn);
+        requireNotStopped(task);
+        if (!task.has("startedAt")) {
+            startTask(taskArn);
+        }
+        stop(task, "EssentialContainerExited", "Essential container in task exited");
+        containersOf(task).forEach(c -> c.put("exitCode", exitCode));
+    }
+
+    /**
+     * The task never started, e.g. {@code CannotPullContainerError: ...} or {@code ResourceInitializationError: ...}:
+     * stopCode TaskFailedToStart, the reason on the task and its containers, no exit code.
+     */
+    public synchronized void failTaskToStart(String taskArn, String reason) {
+        ObjectNode task = existingTask(taskArn);
+        requireNotStopped(task);
+        stop(task, "TaskFailedToStart", reason);
+        containersOf(task).forEach(c -> c.put("reason", reason));
+    }
+
+    /** Every task RunTask started, as DescribeTasks shows them, oldest first. */
+    public synchronized List<JsonNode> tasks() {
+        return tasks.values().stream().<JsonNode>map(JsonNode::deepCopy).toList();
+    }
+
     /** The accepted RegisterTaskDefinition requests as sent, oldest first; the setup revisions are not included. */
     public synchronized List<JsonNode> registeredTaskDefinitions() {
         return registrations.stream().<JsonNode>map(JsonNode::deepCopy).toList();
@@ -257,6 +312,10 @@ public final class FakeEcs implements AwsJsonService {
             case "DescribeTaskDefinition" -> describeTaskDefinition(request);
             case "RegisterTaskDefinition" -> registerTaskDefinition(request);
             case "UpdateService" -> updateService(request);
+            case "RunTask" -> runTask(request);
+            case "DescribeTasks" -> describeTasks(request);
+            case "ListTasks" -> listTasks(request);
+            case "StopTask" -> stopTask(request);
             default -> throw AwsError.unknownOperation(TARGET_PREFIX + "." + operation);
         };
     }
@@ -343,6 +402,223 @@ public final class FakeEcs implements AwsJsonService {
         ObjectNode response = JSON.createObjectNode();
         response.set("service", describe(state));
         return response;
+    }
+
+    // ---- one-off tasks ----
+
+    private JsonNode runTask(JsonNode request) throws AwsError {
+        String cluster = clusterOf(request);
+        String reference = request.path("taskDefinition").asText("");
+        if (reference.isEmpty()) {
+            throw new AwsError("ClientException", "TaskDefinition can not be blank.");
+        }
+        Revision revision = resolve(reference);
+        if (revision == null) {
+            throw new AwsError("ClientException", "Unable to find task definition.");
+        }
+        ObjectNode definition = revision.definition();
+        int count = request.path("count").asInt(1);
+        if (count < 1 || count > 10) {
+            throw new AwsError("InvalidParameterException", "count must be between 1 and 10.");
+        }
+        String startedBy = request.path("startedBy").asText("");
+        if (!startedBy.matches("[A-Za-z0-9_/-]{0,128}")) {
+            throw new AwsError("InvalidParameterException", "startedBy may only contain letters, numbers, '-', '/' "
+                    + "and '_', at most 128 characters.");
+        }
+        String clientToken = request.path("clientToken").asText("");
+        if (clientToken.length() > 64) {
+            throw new AwsError("InvalidParameterException", "clientToken can be at most 64 characters.");
+        }
+        if (!clientToken.isEmpty() && tasksByClientToken.containsKey(clientToken)) {
+            return runTaskResponse(tasksByClientToken.get(clientToken), null);
+        }
+        String launchType = request.path("launchType").asText("EC2");
+        if (!Set.of("EC2", "FARGATE", "EXTERNAL").contains(launchType)) {
+            throw new AwsError("InvalidParameterException", "launchType must be EC2, FARGATE or EXTERNAL.");
+        }
+        if (launchType.equals("FARGATE") && !definition.path("compatibilities").toString().contains("FARGATE")) {
+            throw new AwsError("InvalidParameterException",
+                    "Task definition does not support launch_type FARGATE.");
+        }
+        if (definition.path("networkMode").asText().equals("awsvpc")
+                && request.path("networkConfiguration").path("awsvpcConfiguration").path("subnets").isEmpty()) {
+            throw new AwsError("InvalidParameterException",
+                    "Network Configuration must be provided when networkMode 'awsvpc' is specified.");
+        }
+        Set<String> containerNames = new HashSet<>();
+        definition.get("containerDefinitions").forEach(c -> containerNames.add(c.get("name").asText()));
+        for (JsonNode override : request.path("overrides").path("containerOverrides")) {
+            String name = override.path("name").asText("");
+            if (!containerNames.contains(name)) {
+                throw new AwsError("InvalidParameterException",
+                        "Override for container named " + name + " is not a container in the TaskDefinition.");
+            }
+        }
+        String placementFailure = placementFailures.poll();
+        if (placementFailure != null) {
+            return runTaskResponse(List.of(), placementFailure);
+        }
+        List<String> started = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ObjectNode task = newTask(cluster, definition, request, launchType, startedBy);
+            tasks.put(task.get("taskArn").asText(), task);
+            started.add(task.get("taskArn").asText());
+        }
+        if (!clientToken.isEmpty()) {
+            tasksByClientToken.put(clientToken, started);
+        }
+        return runTaskResponse(started, null);
+    }
+
+    private ObjectNode runTaskResponse(List<String> taskArns, String placementFailure) {
+        ObjectNode response = JSON.createObjectNode();
+        ArrayNode found = response.putArray("tasks");
+        taskArns.forEach(arn -> found.add(tasks.get(arn).deepCopy()));
+        ArrayNode failures = response.putArray("failures");
+        if (placementFailure != null) {
+            failures.addObject().put("arn", ARN_PREFIX + "container-instance/" + taskId()).put("reason", placementFailure);
+        }
+        return response;
+    }
+
+    private ObjectNode newTask(String cluster, ObjectNode definition, JsonNode request, String launchType,
+                               String startedBy) {
+        Instant now = aws.clock().instant();
+        String taskArn = ARN_PREFIX + "task/" + cluster + "/" + taskId();
+        ObjectNode task = JSON.createObjectNode();
+        task.put("taskArn", taskArn);
+        task.put("clusterArn", clusterArn(cluster));
+        task.put("taskDefinitionArn", definition.get("taskDefinitionArn").asText());
+        task.put("group", request.path("group").asText("family:" + definition.get("family").asText()));
+        task.put("launchType", launchType);
+        if (launchType.equals("FARGATE")) {
+            task.put("platformVersion", "1.4.0").put("platformFamily", "Linux");
+        }
+        task.put("lastStatus", "PROVISIONING");
+        task.put("desiredStatus", "RUNNING");
+        if (definition.hasNonNull("cpu")) {
+            task.put("cpu", definition.get("cpu").asText());
+        }
+        if (definition.hasNonNull("memory")) {
+            task.put("memory", definition.get("memory").asText());
+        }
+        ArrayNode containers = task.putArray("containers");
+        for (JsonNode container : definition.get("containerDefinitions")) {
+            containers.addObject()
+                    .put("containerArn", ARN_PREFIX + "container/" + cluster + "/" + taskId())
+                    .put("taskArn", taskArn)
+                    .put("name", container.get("name").asText())
+                    .put("image", container.get("image").asText())
+                    .put("lastStatus", "PENDING")
+                    .put("essential", container.path("essential").asBoolean(true));
+        }
+        ObjectNode overrides = request.path("overrides").isObject()
+                ? (ObjectNode) request.get("overrides").deepCopy() : JSON.createObjectNode();
+        if (!overrides.has("containerOverrides")) {
+            overrides.putArray("containerOverrides");
+        }
+        overrides.putArray("inferenceAcceleratorOverrides");
+        task.set("overrides", overrides);
+        if (!startedBy.isEmpty()) {
+            task.put("startedBy", startedBy);
+        }
+        task.put("createdAt", FakeAws.timestamp(now));
+        task.put("version", 1);
+        task.putArray("attachments");
+        task.put("availabilityZone", FakeAws.REGION + "a");
+        return task;
+    }
+
+    private JsonNode describeTasks(JsonNode request) throws AwsError {
+        String cluster = clusterOf(request);
+        JsonNode references = request.path("tasks");
+        if (!references.isArray() || references.isEmpty() || references.size() > 100) {
+            throw new AwsError("InvalidParameterException", "Tasks cannot be empty.");
+        }
+        ObjectNode response = JSON.createObjectNode();
+        ArrayNode found = response.putArray("tasks");
+        ArrayNode failures = response.putArray("failures");
+        for (JsonNode reference : references) {
+            String arn = taskArnOf(cluster, reference.asText());
+            ObjectNode task = tasks.get(arn);
+            if (task == null) {
+                failures.addObject().put("arn", arn).put("reason", "MISSING");
+            } else {
+                found.add(task.deepCopy());
+            }
+        }
+        return response;
+    }
+
+    /** Like ECS: desiredStatus defaults to RUNNING, which lists tasks that are still meant to run. */
+    private JsonNode listTasks(JsonNode request) throws AwsError {
+        String cluster = clusterOf(request);
+        String desired = request.path("desiredStatus").asText("RUNNING");
+        if (!Set.of("RUNNING", "PENDING", "STOPPED").contains(desired)) {
+            throw new AwsError("InvalidParameterException", "desiredStatus must be RUNNING, PENDING or STOPPED.");
+        }
+        String startedBy = request.path("startedBy").asText(null);
+        String family = request.path("family").asText(null);
+        ObjectNode response = JSON.createObjectNode();
+        ArrayNode arns = response.putArray("taskArns");
+        tasks.values().stream()
+                .filter(t -> t.get("clusterArn").asText().equals(clusterArn(cluster)))
+                .filter(t -> t.get("desiredStatus").asText().equals(desired.equals("PENDING") ? "RUNNING" : desired))
+                .filter(t -> startedBy == null || startedBy.equals(t.path("startedBy").asText(null)))
+                .filter(t -> family == null || t.get("group").asText().equals("family:" + family))
+                .forEach(t -> arns.add(t.get("taskArn").asText()));
+        return response;
+    }
+
+    private JsonNode stopTask(JsonNode request) throws AwsError {
+        String cluster = clusterOf(request);
+        String arn = taskArnOf(cluster, request.path("task").asText(""));
+        ObjectNode task = tasks.get(arn);
+        if (task == null) {
+            throw new AwsError("InvalidParameterException", "The referenced task was not found.");
+        }
+        if (!task.get("lastStatus").asText().equals("STOPPED")) {
+            stop(task, "UserInitiated", request.path("reason").asText("Task stopped by user"));
+            containersOf(task).forEach(c -> c.put("exitCode", 143));
+        }
+        ObjectNode response = JSON.createObjectNode();
+        response.set("task", task.deepCopy());
+        return response;
+    }
+
+    private void stop(ObjectNode task, String stopCode, String reason) {
+        Instant now = aws.clock().instant();
+        task.put("lastStatus", "STOPPED").put("desiredStatus", "STOPPED").put("stopCode", stopCode)
+                .put("stoppedReason", reason).put("stoppingAt", FakeAws.timestamp(now))
+                .put("stoppedAt", FakeAws.timestamp(now)).put("executionStoppedAt", FakeAws.timestamp(now))
+                .put("version", task.get("version").asInt() + 1);
+        containersOf(task).forEach(c -> c.put("lastStatus", "STOPPED"));
+    }
+
+    private static List<ObjectNode> containersOf(ObjectNode task) {
+        List<ObjectNode> containers = new ArrayList<>();
+        task.get("containers").forEach(c -> containers.add((ObjectNode) c));
+        return containers;
+    }
+
+    private ObjectNode existingTask(String taskArn) {
+        ObjectNode task = tasks.get(taskArn);
+        if (task == null) {
+            throw new IllegalArgumentException("no task " + taskArn + "; started: " + tasks.keySet());
+        }
+        return task;
+    }
+
+    private static void requireNotStopped(ObjectNode task) {
+        if (task.get("lastStatus").asText().equals("STOPPED")) {
+            throw new IllegalStateException("task " + task.get("taskArn").asText() + " has stopped already");
+        }
+    }
+
+    /** ECS takes a task's full ARN or its id. */
+    private static String taskArnOf(String cluster, String reference) {
+        return reference.startsWith("arn:") ? reference : ARN_PREFIX + "task/" + cluster + "/" + reference;
     }
 
     // ---- task definitions ----
