@@ -151,7 +151,20 @@ final class KnownKeys {
     /** Keys named inside other annotations ({@code @Scheduled(fixedDelay = "${…:15s}")}): typed by their default. */
     private static void placeholdersIn(AnnotationMetadata metadata, Map<String, Key> keys) {
         for (String annotation : metadata.getAnnotationNames()) {
-            for (Object member : metadata.getValues(annotation).values()) {
+            placeholdersIn(metadata.getValues(annotation).values(), keys);
+        }
+    }
+
+    /** Repeatable annotations ({@code @Scheduled} is) are kept as nested values of their container ({@code @Schedules}). */
+    private static void placeholdersIn(Collection<?> members, Map<String, Key> keys) {
+        for (Object member : members) {
+            if (member instanceof io.micronaut.core.annotation.AnnotationValue<?> nested) {
+                placeholdersIn(nested.getValues().values(), keys);
+            } else if (member instanceof Object[] array) {
+                placeholdersIn(java.util.Arrays.asList(array), keys);
+            } else if (member instanceof Collection<?> collection) {
+                placeholdersIn(collection, keys);
+            } else {
                 Matcher placeholder = PLACEHOLDER.matcher(String.valueOf(member));
                 while (placeholder.find()) {
                     String fallback = placeholder.group(2);
