@@ -37,8 +37,55 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "software.amazon..", "com.slack..", "java.sql..", "javax.sql..", "io.micronaut..",
                         "dev.deploybot.slack..", "dev.deploybot.aws..", "dev.deploybot.store..",
-                        "dev.deploybot.events..", "dev.deploybot.config..")
+                        "dev.deploybot.events..", "dev.deploybot.config..", "dev.deploybot.pipeline..")
                 .check(classes);
+    }
+
+    /** The pipeline composes features; it reaches chat, AWS and the database only through their ports. */
+    @Test
+    void thePipelineComposesFeaturesOnly() {
+        noClasses().that().resideInAPackage("dev.deploybot.pipeline..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "software.amazon..", "com.slack..", "java.sql..", "javax.sql..",
+                        "dev.deploybot.slack..", "dev.deploybot.aws..", "dev.deploybot.store..", "dev.deploybot.events..")
+                .check(classes);
+    }
+
+    /** Configuration turns settings into core values; it builds no adapter and talks to no vendor. */
+    @Test
+    void configurationSeesNoAdapters() {
+        noClasses().that().resideInAPackage("dev.deploybot.config..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "com.slack..", "java.sql..", "dev.deploybot.slack..", "dev.deploybot.store..", "dev.deploybot.events..",
+                        "dev.deploybot.pipeline..")
+                .check(classes);
+    }
+
+    /**
+     * Features name reasons and news as values; only the chat edge words them. Read from the sources, since
+     * markup lives in string literals: mentions ({@code <@…>}, {@code <!…>}), code spans, bold, emoji codes.
+     */
+    @Test
+    void featuresBuildNoChatMarkup() throws java.io.IOException {
+        java.util.regex.Pattern literal = java.util.regex.Pattern.compile("\"(?:[^\"\\\\\\n]|\\\\.)*\"");
+        java.util.regex.Pattern markup = java.util.regex.Pattern.compile("<[@!#]|`|\\*[A-Za-z][^*]*\\*|:[a-z_]+:");
+        java.util.List<String> found = new java.util.ArrayList<>();
+        for (String feature : new String[] {"build", "release", "deploy", "activity", "pipeline"}) {
+            java.nio.file.Path root = java.nio.file.Path.of("src/main/java/dev/deploybot", feature);
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(root)) {
+                for (java.nio.file.Path file : files.filter(path -> path.toString().endsWith(".java")).toList()) {
+                    String code = java.nio.file.Files.readString(file)
+                            .replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\\n]*", "");
+                    java.util.regex.Matcher strings = literal.matcher(code);
+                    while (strings.find()) {
+                        if (markup.matcher(strings.group()).find()) {
+                            found.add(file.getFileName() + ": " + strings.group());
+                        }
+                    }
+                }
+            }
+        }
+        org.assertj.core.api.Assertions.assertThat(found).as("chat markup in feature packages").isEmpty();
     }
 
     @Test

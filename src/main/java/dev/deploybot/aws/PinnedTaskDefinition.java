@@ -26,6 +26,14 @@ final class PinnedTaskDefinition {
     private static final String SERVICE = EcsServices.SERVICE;
 
     private final EcsClient ecs;
+    /** Revisions registered by this process, by family and images, so a retried start registers no second copy. */
+    private final Map<String, String> registered = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                    return size() > 100;
+                }
+            });
 
     PinnedTaskDefinition(EcsClient ecs) {
         this.ecs = ecs;
@@ -82,27 +90,24 @@ final class PinnedTaskDefinition {
     }
 
     /**
-     * A revision of the source's family that runs the pinned images: the source itself if it does; the family's
-     * latest revision if an interrupted earlier attempt registered it already; otherwise a new copy.
+     * A revision of the source's family that runs the pinned images: the source itself if it does; the revision
+     * this process registered for them already (a start retried after the service update failed); otherwise a
+     * new copy. Only a crash between registering and updating the service registers one more identical
+     * revision: harmless, and cheaper than describing the family's latest revision on every release.
      */
     String revisionRunning(Source source, Map<String, String> pins) {
         if (source.runs(pins)) {
             return source.arn();
         }
-        Source latest = new Source(describeLatest(source.definition().family()), List.of());
-        if (latest.runs(pins)) {
-            return latest.arn();
+        String key = source.definition().family() + "@" + pins;
+        String registered = this.registered.get(key);
+        if (registered != null) {
+            return registered;
         }
         try {
-            return ecs.registerTaskDefinition(copyWithImages(source, pins)).taskDefinition().taskDefinitionArn();
-        } catch (SdkException e) {
-            throw AwsFailures.translate(SERVICE, e);
-        }
-    }
-
-    private TaskDefinition describeLatest(String family) {
-        try {
-            return ecs.describeTaskDefinition(r -> r.taskDefinition(family)).taskDefinition();
+            String arn = ecs.registerTaskDefinition(copyWithImages(source, pins)).taskDefinition().taskDefinitionArn();
+            this.registered.put(key, arn);
+            return arn;
         } catch (SdkException e) {
             throw AwsFailures.translate(SERVICE, e);
         }

@@ -33,7 +33,7 @@ public class WorkExecutor {
     @Singleton
     @Named(NAME)
     // Never shutdownNow: interrupting a thread in the middle of H2's file I/O closes the database's file
-    // channel. Follow loops stop on their own (see ShipRelease#stop) and resume from the journal later.
+    // channel. Follow loops stop on their own (see ReleasePipeline#stop) and resume from the journal later.
     @Bean(preDestroy = "shutdown")
     ExecutorService work(@Value("${deploybot.work.threads:8}") int threads,
                          @Value("${deploybot.work.queue:200}") int queue) {

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -42,12 +43,15 @@ public class FollowDeployment {
      * Polls {@code deployer.check} every {@code pollInterval} until the deployment finishes or
      * {@code settings.timeout()} has passed since this call.
      *
-     * @param onChange told each status whose phase or progress differs from the last one told, including the last
+     * @param stillOurs asked before every look; the caller renews its right to follow here (its lease), and
+     *                  false lets go at once
+     * @param onChange  told each status whose phase or progress differs from the last one told, including the last
      * @return the final status: SUCCEEDED or FAILED (also for a timeout or a non-retryable failure while looking);
-     *         IN_PROGRESS only when the thread was interrupted, which stays flagged, so a caller can resume later
+     *         IN_PROGRESS when the thread was interrupted (which stays flagged) or {@code stillOurs} said no, so a
+     *         caller can resume later
      */
     public DeploymentStatus follow(ServiceDeployer deployer, DeploySettings settings, DeploymentHandle handle,
-                                   Duration pollInterval, Consumer<DeploymentStatus> onChange) {
+                                   Duration pollInterval, BooleanSupplier stillOurs, Consumer<DeploymentStatus> onChange) {
         if (pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("poll interval must be positive: " + pollInterval);
         }
@@ -55,6 +59,9 @@ public class FollowDeployment {
         Reporter reporter = new Reporter(onChange);
         ExternalFailure lastHiccup = null;
         while (true) {
+            if (!stillOurs.getAsBoolean()) {
+                return reporter.lastOrNotLooked();
+            }
             try {
                 DeploymentStatus status = deployer.check(settings, handle);
                 lastHiccup = null;
@@ -78,8 +85,7 @@ public class FollowDeployment {
                 sleeper.sleep(pollInterval.compareTo(remaining) < 0 ? pollInterval : remaining);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return reporter.last != null ? reporter.last
-                        : new DeploymentStatus(Phase.IN_PROGRESS, "not looked at yet", null);
+                return reporter.lastOrNotLooked();
             }
         }
     }
@@ -99,6 +105,10 @@ public class FollowDeployment {
             }
             last = status;
             return status;
+        }
+
+        DeploymentStatus lastOrNotLooked() {
+            return last != null ? last : new DeploymentStatus(Phase.IN_PROGRESS, "not looked at yet", null);
         }
 
         String lastProgress() {

@@ -22,15 +22,15 @@ public class ReleaseHousekeeping {
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseHousekeeping.class);
     private final ExpireRequests expire;
     private final ReleaseJournal journal;
-    private final ShipRelease ship;
+    private final ReleasePipeline pipeline;
     private final DriftCheck drift;
     private final ExecutorService work;
 
-    public ReleaseHousekeeping(ExpireRequests expire, ReleaseJournal journal, ShipRelease ship, DriftCheck drift,
+    public ReleaseHousekeeping(ExpireRequests expire, ReleaseJournal journal, ReleasePipeline pipeline, DriftCheck drift,
                                @Named(WorkExecutor.NAME) ExecutorService work) {
         this.expire = expire;
         this.journal = journal;
-        this.ship = ship;
+        this.pipeline = pipeline;
         this.drift = drift;
         this.work = work;
     }
@@ -40,7 +40,7 @@ public class ReleaseHousekeeping {
         try {
             expire.expire();
             for (ReleaseRequest request : journal.running()) {
-                work.execute(() -> ship.ship(request.id()));
+                work.execute(() -> pipeline.resume(request.id()));
             }
         } catch (RejectedExecutionException busy) {
             LOG.info("work queue full; resuming releases on the next round");

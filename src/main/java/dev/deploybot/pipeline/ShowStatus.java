@@ -1,5 +1,7 @@
 package dev.deploybot.pipeline;
 
+import dev.deploybot.activity.Outbox;
+import dev.deploybot.activity.ReleaseThreads;
 import dev.deploybot.core.AuditEntry;
 import dev.deploybot.core.AuditTrail;
 import dev.deploybot.core.Environment;
@@ -46,6 +48,7 @@ public class ShowStatus {
     private final ImageRegistry registry;
     private final ReleaseJournal journal;
     private final EnvironmentLocks locks;
+    private final Outbox outbox;
     private final AuditTrail audit;
     private final MeterRegistry meters;
     private final ExecutorService reads;
@@ -53,7 +56,7 @@ public class ShowStatus {
     private final Clock clock;
 
     public ShowStatus(Environments environments, RunningServices services, ImageRegistry registry, ReleaseJournal journal,
-                      EnvironmentLocks locks, AuditTrail audit, MeterRegistry meters,
+                      EnvironmentLocks locks, Outbox outbox, AuditTrail audit, MeterRegistry meters,
                       @Named("deploybot-reads") ExecutorService reads,
                       @Value("${deploybot.status.time-budget:2s}") Duration budget, Clock clock) {
         this.environments = environments;
@@ -61,6 +64,7 @@ public class ShowStatus {
         this.registry = registry;
         this.journal = journal;
         this.locks = locks;
+        this.outbox = outbox;
         this.audit = audit;
         this.meters = meters;
         this.reads = reads;
@@ -89,8 +93,12 @@ public class ShowStatus {
      * @param drift   the release tag names another digest than the service runs
      */
     public record EnvironmentStatus(String environment, Service service, Optional<Map<String, String>> tags, boolean drift,
-                                    Optional<ReleaseRequest> pending, Optional<ReleaseRequest> running,
+                                    Optional<Request> pending, Optional<Request> running,
                                     Optional<EnvironmentLocks.Lock> lock) {
+    }
+
+    /** A request and where its message is; {@code messageTs} is null until the message was posted. */
+    public record Request(ReleaseRequest request, String channel, String messageTs) {
     }
 
     public record Report(List<EnvironmentStatus> environments, Instant at) {
@@ -111,11 +119,16 @@ public class ShowStatus {
             AwsFacts aws = await(facts.get(i), deadline);
             String name = each.name();
             statuses.add(new EnvironmentStatus(name, aws.service(), aws.tags(), drift(each, aws),
-                    journal.pendingFor(name), journal.runningFor(name), locks.lockOf(name)));
+                    journal.pendingFor(name).map(r -> request(each, r)), journal.runningFor(name).map(r -> request(each, r)),
+                    locks.lockOf(name)));
         }
         meters.counter("deploybot.status.shown", "scope", environment.isPresent() ? "one" : "all").increment();
         audit.append(new AuditEntry(started, userId, environment.map(Environment::name).orElse("*"), "status", "shown", ""));
         return new Report(statuses, started);
+    }
+
+    private Request request(Environment environment, ReleaseRequest request) {
+        return new Request(request, environment.channel(), outbox.messageTs(ReleaseThreads.messageKey(request.id())).orElse(null));
     }
 
     private record AwsFacts(Service service, Optional<Map<String, String>> tags) {

@@ -14,6 +14,11 @@ public interface EnvironmentLocks {
     /** False when the environment was not locked. */
     boolean unlock(String environment);
 
+    /** The one check of a lock, for a request and for its approval alike. */
+    default Optional<Refusal.Locked> refusal(String environment) {
+        return lockOf(environment).map(lock -> new Refusal.Locked(lock.environment(), lock.holder(), lock.reason(), lock.at()));
+    }
+
     record Lock(String environment, String holder, String reason, Instant at) {
         public Lock {
             Objects.requireNonNull(environment, "environment");

@@ -26,10 +26,11 @@ public class ExpireRequests {
         Instant now = clock.instant();
         int expired = 0;
         for (ReleaseRequest request : journal.pendingExpiredAt(now)) {
-            if (journal.transition(request.id(), ReleaseState.PENDING, ReleaseState.EXPIRED, "deploybot", now, null)) {
+            if (request.expire(now) instanceof ReleaseRequest.Moved moved
+                    && journal.save(moved.request()) instanceof ReleaseJournal.Saved saved) {
                 expired++;
                 audit.append(new AuditEntry(now, null, request.environment(), "release", "expired", request.id()));
-                journal.find(request.id()).ifPresent(closed -> announcer.updated(closed, "Expired without a decision"));
+                announcer.tell(saved.request(), new ReleaseNews.Decided());
             }
         }
         return expired;

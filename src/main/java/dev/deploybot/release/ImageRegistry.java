@@ -30,6 +30,12 @@ public interface ImageRegistry {
     /** True when the repository refuses to move existing tags (ECR tag immutability). */
     boolean tagsAreImmutable(String repository);
 
+    /** The one check that the release tag can move, when a release is requested and again before the first write. */
+    default java.util.Optional<Refusal.TagsImmutable> refusesToMove(String repository, String releaseTag) {
+        return tagsAreImmutable(repository) ? java.util.Optional.of(new Refusal.TagsImmutable(repository, releaseTag))
+                : java.util.Optional.empty();
+    }
+
     /** The address containers pull from, e.g. {@code 123456789012.dkr.ecr.eu-west-1.amazonaws.com/app}. */
     String repositoryUri(String repository);
 

@@ -7,6 +7,7 @@ import dev.deploybot.core.Environment;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
+import java.util.Optional;
 
 /** {@code /deploy lock prd <reason>}: anyone may stop releases; stopping is the safe side. */
 @Singleton
@@ -22,15 +23,14 @@ public class LockEnvironment {
         this.clock = clock;
     }
 
-    /** Answers what the person sees. */
-    public String lock(Environment environment, Actor actor, String reason) {
+    /** Empty when the environment is locked now. */
+    public Optional<Refusal> lock(Environment environment, Actor actor, String reason) {
         if (reason == null || reason.isBlank()) {
-            return "Say why: `/deploy lock " + environment.name() + " <reason>`.";
+            return Optional.of(new Refusal.NoReasonGiven(environment.name()));
         }
         String trimmed = reason.strip().length() > MAX_REASON ? reason.strip().substring(0, MAX_REASON) : reason.strip();
         locks.lock(new EnvironmentLocks.Lock(environment.name(), actor.userId(), trimmed, clock.instant()));
         audit.append(new AuditEntry(clock.instant(), actor.userId(), environment.name(), "lock", "locked", trimmed));
-        return ":lock: " + environment.name() + " is locked: releases are refused until an approver runs `/deploy unlock "
-                + environment.name() + "`.";
+        return Optional.empty();
     }
 }

@@ -3,71 +3,291 @@ package dev.deploybot.release;
 import dev.deploybot.core.ImageRef;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
- * A request to release one pinned image to an environment, and everything that happened to it.
+ * The release aggregate: what was asked for ({@link Ask}), what was decided ({@link Decision}) and how it
+ * went into service ({@link Deployment}). Its rules are its own methods: each transition checks the state
+ * machine and the approval rules and answers a typed {@link Transition}; the journal only saves the result,
+ * conditional on the {@code version} that was read.
  *
- * @param generations    for a rollback, how many generations back it goes; 0 for a release
- * @param interrupted    for a rollback, the release whose deployment it stopped, if any
- * @param previousDigest what the release tag named when the request was made; null on a first release
- * @param compareUrl     link to the code changes between the two, when the environment has a template
- * @param deploymentId   set once the deployment was started, so a restart follows it instead of starting another
+ * @param version the stored version this copy was read at; the journal refuses to save over a newer one
  */
-public record ReleaseRequest(String id, Kind kind, int generations, String interrupted, String environment, String requester, String note, ImageRef candidate,
-                             List<String> candidateTags, Instant pushedAt, String previousDigest, String compareUrl, ReleaseState state,
-                             String channel, String messageTs, Instant requestedAt, Instant expiresAt,
-                             List<Approval> approvals, String decidedBy, Instant decidedAt, String deploymentId,
-                             String deployedRevision, Instant finishedAt, String failure) {
+public record ReleaseRequest(String id, Ask ask, Decision decision, Deployment deployment, long version) {
     public ReleaseRequest {
         Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(kind, "kind");
-        Objects.requireNonNull(environment, "environment");
-        Objects.requireNonNull(requester, "requester");
-        Objects.requireNonNull(candidate, "candidate");
-        candidateTags = List.copyOf(candidateTags);
-        Objects.requireNonNull(state, "state");
-        Objects.requireNonNull(requestedAt, "requestedAt");
-        Objects.requireNonNull(expiresAt, "expiresAt");
-        approvals = List.copyOf(approvals);
+        Objects.requireNonNull(ask, "ask");
+        Objects.requireNonNull(decision, "decision");
+        Objects.requireNonNull(deployment, "deployment");
     }
 
-    /** A new pending request. */
-    public static ReleaseRequest pending(String id, String environment, String requester, String note, ImageRef candidate,
-                                         ImageDetails details, String previousDigest, String compareUrl, Instant now,
-                                         Instant expiresAt) {
-        return new ReleaseRequest(id, Kind.RELEASE, 0, null, environment, requester, note, candidate, details.tags(), details.pushedAt(),
-                previousDigest, compareUrl, ReleaseState.PENDING, null, null, now, expiresAt, List.of(), null, null, null, null,
-                null, null);
+    /**
+     * Who asked for which image, and why; never changes after the request is opened.
+     *
+     * @param generations    for a rollback, how many generations back it goes; 0 for a release
+     * @param previousDigest what the release tag named when the request was made; null on a first release
+     * @param compareUrl     link to the code changes between the two, when the environment has a template
+     */
+    public record Ask(Kind kind, int generations, String environment, String requester, String note, ImageRef candidate,
+                      List<String> candidateTags, Instant pushedAt, String previousDigest, String compareUrl,
+                      Instant requestedAt, Instant expiresAt) {
+        public Ask {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(environment, "environment");
+            Objects.requireNonNull(requester, "requester");
+            Objects.requireNonNull(candidate, "candidate");
+            candidateTags = List.copyOf(candidateTags);
+            Objects.requireNonNull(requestedAt, "requestedAt");
+            Objects.requireNonNull(expiresAt, "expiresAt");
+        }
     }
 
-    /** A new pending rollback to the image {@code generations} back. */
-    public static ReleaseRequest rollback(String id, String environment, String requester, int generations, String note,
-                                          ImageRef target, ImageDetails details, String runningDigest, Instant now,
-                                          Instant expiresAt) {
-        return new ReleaseRequest(id, Kind.ROLLBACK, generations, null, environment, requester, note, target,
-                details.tags(), details.pushedAt(), runningDigest, null, ReleaseState.PENDING, null, null, now, expiresAt,
-                List.of(), null, null, null, null, null, null);
+    /** Where the request stands, and who put it there. */
+    public record Decision(ReleaseState state, List<Approval> approvals, String decidedBy, Instant decidedAt) {
+        public Decision {
+            Objects.requireNonNull(state, "state");
+            approvals = List.copyOf(approvals);
+        }
+
+        static Decision pending() {
+            return new Decision(ReleaseState.PENDING, List.of(), null, null);
+        }
     }
 
-    public boolean isRollback() {
-        return kind == Kind.ROLLBACK;
+    /**
+     * How the approved image went into service.
+     *
+     * @param interrupted  for a rollback, the release whose deployment it stopped, if any
+     * @param deploymentId set once the deployment was started, so a restart follows it instead of starting another
+     * @param failure      why it ended badly; null unless FAILED
+     */
+    public record Deployment(String interrupted, String deploymentId, String revision, Instant finishedAt, Failure failure) {
+        static Deployment none() {
+            return new Deployment(null, null, null, null, null);
+        }
+    }
+
+    /**
+     * Why a release failed, for the views to put in words.
+     *
+     * @param detail   the service's own words for {@link Cause#DEPLOYMENT} and {@link Cause#SERVICE_REFUSED};
+     *                 otherwise the subject of the cause (the repository, the digest, the tag, the user)
+     * @param restored the digest the release tag names again after the tags were put back; null when they were not
+     */
+    public record Failure(Cause cause, String detail, String restored) {
+        public Failure {
+            Objects.requireNonNull(cause, "cause");
+        }
+
+        public Failure(Cause cause, String detail) {
+            this(cause, detail, null);
+        }
+
+        Failure restoredTo(String digest) {
+            return new Failure(cause, detail, digest);
+        }
+
+        public enum Cause {
+            /** The deployment itself failed or timed out. */
+            DEPLOYMENT,
+            /** A service refused for good (its error code and words in the detail). */
+            SERVICE_REFUSED,
+            /** The repository's tags are immutable: nothing was moved. */
+            TAGS_IMMUTABLE,
+            /** The pinned image was deleted before the tags moved. */
+            PINNED_IMAGE_GONE,
+            /** The tag a rollback goes back to moved after it was requested. */
+            TAG_MOVED,
+            /** A rollback stopped this release's deployment; the detail is who asked for the rollback. */
+            STOPPED_BY_ROLLBACK
+        }
+    }
+
+    public record Approval(String approver, Instant at) {
     }
 
     public enum Kind {
         RELEASE, ROLLBACK
     }
 
+    /**
+     * The rules of one decision, from the environment's settings.
+     *
+     * @param required           distinct approvers needed
+     * @param requesterMayDecide the requester's own approval counts
+     * @param needed             false when the request is approved by whoever asked (an unguarded rollback)
+     */
+    public record ApprovalRules(int required, boolean requesterMayDecide, boolean needed) {
+    }
+
+    /** What a transition did: the changed request (to be saved), a counted approval, or why nothing changed. */
+    public sealed interface Transition permits Moved, Counted, Refused {
+    }
+
+    public record Moved(ReleaseRequest request) implements Transition {
+    }
+
+    /** An approval was added; more are needed. */
+    public record Counted(ReleaseRequest request, int approvals, int required) implements Transition {
+    }
+
+    public record Refused(Refusal refusal) implements Transition {
+    }
+
+    /** A new pending release request. */
+    public static ReleaseRequest pending(String id, Ask ask) {
+        return new ReleaseRequest(id, ask, Decision.pending(), Deployment.none(), 0);
+    }
+
+    public String environment() {
+        return ask.environment();
+    }
+
+    public String requester() {
+        return ask.requester();
+    }
+
+    public ImageRef candidate() {
+        return ask.candidate();
+    }
+
+    public Kind kind() {
+        return ask.kind();
+    }
+
+    public ReleaseState state() {
+        return decision.state();
+    }
+
+    public boolean isRollback() {
+        return ask.kind() == Kind.ROLLBACK;
+    }
+
     public boolean approvedBy(String userId) {
-        return approvals.stream().anyMatch(approval -> approval.approver().equals(userId));
+        return decision.approvals().stream().anyMatch(approval -> approval.approver().equals(userId));
     }
 
-    public Optional<String> message() {
-        return Optional.ofNullable(messageTs);
+    /**
+     * One approver's click. The last approval needed decides; one that loses a race is never saved.
+     *
+     * @param isApprover whether the user is on the environment's approver list (directly or through a group)
+     */
+    public Transition approve(String userId, boolean isApprover, ApprovalRules rules, Instant now) {
+        Refusal closed = refusesDecision(now);
+        if (closed != null) {
+            return new Refused(closed);
+        }
+        if (rules.needed()) {
+            if (ask.requester().equals(userId) && !rules.requesterMayDecide()) {
+                return new Refused(new Refusal.SelfApproval(kind()));
+            }
+            if (!isApprover) {
+                return new Refused(new Refusal.NotAnApprover(environment(), Verdict.APPROVE));
+            }
+            if (approvedBy(userId)) {
+                return new Refused(new Refusal.AlreadyApproved(kind(), rules.required()));
+            }
+        }
+        List<Approval> approvals = new ArrayList<>(decision.approvals());
+        approvals.add(new Approval(userId, now));
+        int required = rules.needed() ? rules.required() : 1;
+        if (approvals.size() < required) {
+            return new Counted(with(new Decision(ReleaseState.PENDING, approvals, null, null)), approvals.size(), required);
+        }
+        return new Moved(with(new Decision(ReleaseState.APPROVED, approvals, userId, now)));
     }
 
-    public record Approval(String approver, Instant at) {
+    public Transition reject(String userId, boolean isApprover, Instant now) {
+        Refusal closed = refusesDecision(now);
+        if (closed != null) {
+            return new Refused(closed);
+        }
+        return isApprover ? moved(ReleaseState.REJECTED, userId, now)
+                : new Refused(new Refusal.NotAnApprover(environment(), Verdict.REJECT));
+    }
+
+    public Transition cancel(String userId, Instant now) {
+        Refusal closed = refusesDecision(now);
+        if (closed != null) {
+            return new Refused(closed);
+        }
+        return ask.requester().equals(userId) ? moved(ReleaseState.CANCELLED, userId, now) : new Refused(new Refusal.NotTheRequester());
+    }
+
+    /** Nobody decided in time. */
+    public Transition expire(Instant now) {
+        if (state() != ReleaseState.PENDING || now.isBefore(ask.expiresAt())) {
+            return new Refused(new Refusal.NotOpen(state(), decision.decidedBy()));
+        }
+        return moved(ReleaseState.EXPIRED, "deploybot", now);
+    }
+
+    /** A rollback asked by {@code userId} replaces this pending request. */
+    public Transition supersede(String userId, Instant now) {
+        return state() != ReleaseState.PENDING ? new Refused(new Refusal.NotOpen(state(), decision.decidedBy()))
+                : moved(ReleaseState.SUPERSEDED, userId, now);
+    }
+
+    /** The tags moved and the deployment started: from now on it is followed through {@code deploymentId}. */
+    public Transition startDeploying(String deploymentId, String revision) {
+        if (!state().canMoveTo(ReleaseState.DEPLOYING)) {
+            return new Refused(new Refusal.NotOpen(state(), decision.decidedBy()));
+        }
+        return new Moved(new ReleaseRequest(id, ask, new Decision(ReleaseState.DEPLOYING, decision.approvals(), decision.decidedBy(),
+                decision.decidedAt()), new Deployment(deployment.interrupted(), deploymentId, revision, null, null), version));
+    }
+
+    public Transition succeed(Instant now) {
+        return finish(ReleaseState.SUCCEEDED, now, null);
+    }
+
+    public Transition fail(Failure failure, Instant now) {
+        return finish(ReleaseState.FAILED, now, Objects.requireNonNull(failure, "failure"));
+    }
+
+    /** The failed release's tags were put back: the release tag names {@code digest} again. */
+    public ReleaseRequest restored(String digest) {
+        return new ReleaseRequest(id, ask, decision, new Deployment(deployment.interrupted(), deployment.deploymentId(),
+                deployment.revision(), deployment.finishedAt(), deployment.failure().restoredTo(digest)), version);
+    }
+
+    /** Notes on this rollback which release's deployment it stopped, so that deployment is stopped at AWS too. */
+    public ReleaseRequest interrupting(String releaseId) {
+        return new ReleaseRequest(id, ask, decision, new Deployment(releaseId, deployment.deploymentId(), deployment.revision(),
+                deployment.finishedAt(), deployment.failure()), version);
+    }
+
+    private Transition finish(ReleaseState to, Instant now, Failure failure) {
+        if (!state().canMoveTo(to)) {
+            return new Refused(new Refusal.NotOpen(state(), decision.decidedBy()));
+        }
+        return new Moved(new ReleaseRequest(id, ask, new Decision(to, decision.approvals(), decision.decidedBy(), decision.decidedAt()),
+                new Deployment(deployment.interrupted(), deployment.deploymentId(), deployment.revision(), now, failure), version));
+    }
+
+    private Transition moved(ReleaseState to, String userId, Instant now) {
+        return new Moved(with(new Decision(to, decision.approvals(), userId, now)));
+    }
+
+    private ReleaseRequest with(Decision changed) {
+        return new ReleaseRequest(id, ask, changed, deployment, version);
+    }
+
+    /** Whether anyone may still decide: pending and not yet expired. */
+    private Refusal refusesDecision(Instant now) {
+        if (state() != ReleaseState.PENDING) {
+            return new Refusal.NotOpen(state(), decision.decidedBy());
+        }
+        if (!now.isBefore(ask.expiresAt())) {
+            return new Refusal.Expired(environment());
+        }
+        return null;
+    }
+
+    /** What a person clicked. */
+    public enum Verdict {
+        APPROVE, REJECT, CANCEL
     }
 }

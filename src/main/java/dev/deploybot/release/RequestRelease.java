@@ -40,70 +40,59 @@ public class RequestRelease {
         this.clock = clock;
     }
 
-    public sealed interface Outcome permits Requested, Refused, Unproven {
+    public sealed interface Outcome permits Requested, Refused {
     }
 
     public record Requested(ReleaseRequest request) implements Outcome {
     }
 
-    /** @param existing the request that stands in the way, when there is one */
-    public record Refused(String reason, Optional<ReleaseRequest> existing) implements Outcome {
-    }
-
-    /** The environment that must run the candidate first does not run it healthily (long enough). */
-    public record Unproven(String candidateDigest, ProvenInStaging.Verdict verdict) implements Outcome {
+    public record Refused(Refusal refusal) implements Outcome {
     }
 
     public Outcome request(Environment environment, Actor requester, String note) {
         Environment.ReleaseSettings settings = environment.release()
                 .orElseThrow(() -> new IllegalArgumentException(environment.name() + " has no release settings"));
-        Optional<EnvironmentLocks.Lock> lock = locks.lockOf(environment.name());
-        if (lock.isPresent()) {
-            return refuse(environment, requester, Locks.describe(lock.get()), Optional.empty());
+        Optional<Refusal.Locked> locked = locks.refusal(environment.name());
+        if (locked.isPresent()) {
+            return refuse(environment, requester, locked.get());
         }
         Optional<ReleaseRequest> pending = journal.pendingFor(environment.name());
         if (pending.isPresent()) {
-            return refuse(environment, requester, "A release request for " + environment.name() + " is already waiting for approval.", pending);
+            return refuse(environment, requester, new Refusal.AlreadyPending(environment.name(), pending.get().id()));
         }
         Map<String, Manifest> tags = registry.manifests(settings.repository(), List.of(settings.sourceTag(), settings.releaseTag()));
         Manifest candidate = tags.get(settings.sourceTag());
         if (candidate == null) {
-            return refuse(environment, requester, "There is no image tagged `" + settings.sourceTag() + "` in `"
-                    + settings.repository() + "`; build one first.", Optional.empty());
+            return refuse(environment, requester, new Refusal.NoSourceImage(settings.repository(), settings.sourceTag()));
         }
         Manifest current = tags.get(settings.releaseTag());
         if (current != null && current.digest().equals(candidate.digest())) {
-            return refuse(environment, requester, "Nothing to release: `" + settings.sourceTag() + "` and `"
-                    + settings.releaseTag() + "` are the same image (" + ImageRef.shortDigest(candidate.digest()) + ").",
-                    Optional.empty());
+            return refuse(environment, requester, new Refusal.NothingToRelease(settings.sourceTag(), settings.releaseTag(), candidate.digest()));
         }
-        if (registry.tagsAreImmutable(settings.repository())) {
-            return refuse(environment, requester, "The repository `" + settings.repository() + "` has immutable tags, so `"
-                    + settings.releaseTag() + "` cannot move. Set its tag mutability to MUTABLE (or exclude the release tags from immutability) and try again.",
-                    Optional.empty());
+        Optional<Refusal.TagsImmutable> immutable = registry.refusesToMove(settings.repository(), settings.releaseTag());
+        if (immutable.isPresent()) {
+            return refuse(environment, requester, immutable.get());
         }
         ProvenInStaging.Verdict proof = provenInStaging.check(settings, candidate.digest());
         if (!(proof instanceof ProvenInStaging.Proven || proof instanceof ProvenInStaging.NotRequired)) {
-            audit.append(new AuditEntry(clock.instant(), requester.userId(), environment.name(), "release", "refused",
-                    "not proven in " + settings.requires().get().environment() + ": " + proof.getClass().getSimpleName()));
-            return new Unproven(candidate.digest(), proof);
+            return refuse(environment, requester, new Refusal.Unproven(candidate.digest(), proof));
         }
         Instant now = clock.instant();
         ImageDetails details = registry.describe(settings.repository(), candidate.digest())
                 .orElse(new ImageDetails(candidate.digest(), List.of(settings.sourceTag()), null));
         String compareUrl = compareUrl(settings, details, current).orElse(null);
-        ReleaseRequest request = ReleaseRequest.pending(UUID.randomUUID().toString(), environment.name(),
-                requester.userId(), note == null || note.isBlank() ? null : note.strip(),
-                new ImageRef(settings.repository(), candidate.digest()), details,
-                current == null ? null : current.digest(), compareUrl, now, now.plus(settings.expiresAfter()));
+        ReleaseRequest request = ReleaseRequest.pending(UUID.randomUUID().toString(), new ReleaseRequest.Ask(ReleaseRequest.Kind.RELEASE, 0,
+                environment.name(), requester.userId(), note == null || note.isBlank() ? null : note.strip(),
+                new ImageRef(settings.repository(), candidate.digest()), details.tags(), details.pushedAt(),
+                current == null ? null : current.digest(), compareUrl, now, now.plus(settings.expiresAfter())));
         if (!journal.open(request)) {
-            return refuse(environment, requester, "A release request for " + environment.name() + " is already waiting for approval.",
-                    journal.pendingFor(environment.name()));
+            return refuse(environment, requester, new Refusal.AlreadyPending(environment.name(),
+                    journal.pendingFor(environment.name()).map(ReleaseRequest::id).orElse(null)));
         }
         audit.append(new AuditEntry(now, requester.userId(), environment.name(), "release", "requested",
-                request.id() + " " + candidate.digest() + " (release was " + request.previousDigest() + ")"));
-        announcer.requested(request).ifPresent(ts -> journal.attachMessage(request.id(), environment.channel(), ts));
-        return new Requested(journal.find(request.id()).orElse(request));
+                request.id() + " " + candidate.digest() + " (release was " + request.ask().previousDigest() + ")"));
+        announcer.tell(request, new ReleaseNews.Requested());
+        return new Requested(request);
     }
 
     private Optional<String> compareUrl(Environment.ReleaseSettings settings, ImageDetails candidate, Manifest current) {
@@ -121,8 +110,8 @@ public class RequestRelease {
         return Optional.of(settings.compareUrl().get().replace("{from}", from.get()).replace("{to}", to.get()));
     }
 
-    private Refused refuse(Environment environment, Actor requester, String reason, Optional<ReleaseRequest> existing) {
-        audit.append(new AuditEntry(clock.instant(), requester.userId(), environment.name(), "release", "refused", reason));
-        return new Refused(reason, existing);
+    private Refused refuse(Environment environment, Actor requester, Refusal refusal) {
+        audit.append(new AuditEntry(clock.instant(), requester.userId(), environment.name(), "release", "refused", refusal.toString()));
+        return new Refused(refusal);
     }
 }

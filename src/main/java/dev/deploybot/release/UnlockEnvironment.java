@@ -24,17 +24,28 @@ public class UnlockEnvironment {
         this.clock = clock;
     }
 
-    /** Answers what the person sees. */
-    public String unlock(Environment environment, Actor actor) {
+    public sealed interface Outcome permits Unlocked, WasNotLocked, Refused {
+    }
+
+    public record Unlocked() implements Outcome {
+    }
+
+    public record WasNotLocked() implements Outcome {
+    }
+
+    public record Refused(Refusal refusal) implements Outcome {
+    }
+
+    public Outcome unlock(Environment environment, Actor actor) {
         Optional<Environment.ReleaseSettings> settings = environment.release();
         if (settings.isEmpty() || !new ApprovalPolicy(settings.get(), directory).isApprover(actor.userId())) {
             audit.append(new AuditEntry(clock.instant(), actor.userId(), environment.name(), "lock", "unlock refused", "not an approver"));
-            return ":no_entry: Only approvers of " + environment.name() + " can unlock it.";
+            return new Refused(new Refusal.NotAnApproverToUnlock(environment.name()));
         }
         if (!locks.unlock(environment.name())) {
-            return environment.name() + " was not locked.";
+            return new WasNotLocked();
         }
         audit.append(new AuditEntry(clock.instant(), actor.userId(), environment.name(), "lock", "unlocked", null));
-        return ":unlock: " + environment.name() + " is unlocked; releases are possible again.";
+        return new Unlocked();
     }
 }

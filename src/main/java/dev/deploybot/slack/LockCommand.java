@@ -20,6 +20,9 @@ class LockCommand implements VerbCommand {
 
     @Override
     public String handle(Environment environment, String arguments, DeployInvocation invocation) {
-        return lock.lock(environment, invocation.actor(), arguments);
+        return lock.lock(environment, invocation.actor(), arguments)
+                .map(refusal -> ":no_entry: " + RefusalViews.text(refusal))
+                .orElse(":lock: " + environment.name() + " is locked: releases are refused until an approver runs `/deploy unlock "
+                        + environment.name() + "`.");
     }
 }

@@ -2,6 +2,7 @@ package dev.deploybot.slack;
 
 import dev.deploybot.core.ImageRef;
 import dev.deploybot.release.ProvenInStaging;
+import dev.deploybot.release.Refusal;
 
 import java.time.Duration;
 
@@ -10,10 +11,9 @@ final class ProofViews {
     private ProofViews() {
     }
 
-    /** The private refusal of {@code /deploy prd} when the candidate is not proven. */
-    static String refusal(String candidateDigest, ProvenInStaging.Verdict verdict) {
-        String candidate = "`" + ImageRef.shortDigest(candidateDigest) + "`";
-        return ":no_entry: " + why(candidate, verdict) + " No release was requested.";
+    /** Why {@code /deploy prd} was refused when the candidate is not proven. */
+    static String text(Refusal.Unproven unproven) {
+        return why("`" + ImageRef.shortDigest(unproven.candidateDigest()) + "`", unproven.verdict());
     }
 
     private static String why(String candidate, ProvenInStaging.Verdict verdict) {

@@ -3,15 +3,14 @@ package dev.deploybot.slack;
 import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
 import com.slack.api.bolt.App;
 import dev.deploybot.core.Actor;
-import dev.deploybot.pipeline.ShipRelease;
 import dev.deploybot.core.Environments;
-import dev.deploybot.release.DecideRelease;
+import dev.deploybot.pipeline.ReleasePipeline;
 import dev.deploybot.release.ReleaseJournal;
+import dev.deploybot.release.ReleaseRequest.Verdict;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -22,18 +21,16 @@ import java.util.regex.Pattern;
 class ReleaseButtons implements SlackRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseButtons.class);
     private static final Pattern REQUEST_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-    private final DecideRelease decide;
-    private final ShipRelease ship;
+    private final ReleasePipeline pipeline;
     private final ReleaseJournal journal;
     private final Environments environments;
     private final RollbackCommand rollback;
     private final SlackChat chat;
     private final AfterAck after;
 
-    ReleaseButtons(DecideRelease decide, ShipRelease ship, ReleaseJournal journal, Environments environments,
+    ReleaseButtons(ReleasePipeline pipeline, ReleaseJournal journal, Environments environments,
                    RollbackCommand rollback, SlackChat chat, AfterAck after) {
-        this.decide = decide;
-        this.ship = ship;
+        this.pipeline = pipeline;
         this.journal = journal;
         this.environments = environments;
         this.rollback = rollback;
@@ -43,9 +40,9 @@ class ReleaseButtons implements SlackRoutes {
 
     @Override
     public void register(App app) {
-        route(app, ReleaseViews.APPROVE, decision(decide::approve));
-        route(app, ReleaseViews.REJECT, decision(decide::reject));
-        route(app, ReleaseViews.CANCEL, decision(decide::cancel));
+        route(app, ReleaseViews.APPROVE, decision(Verdict.APPROVE));
+        route(app, ReleaseViews.REJECT, decision(Verdict.REJECT));
+        route(app, ReleaseViews.CANCEL, decision(Verdict.CANCEL));
         route(app, ReleaseViews.ROLL_BACK, this::rollBack);
     }
 
@@ -54,10 +51,10 @@ class ReleaseButtons implements SlackRoutes {
         void handle(String requestId, Actor actor, String channelId);
     }
 
-    private Click decision(BiFunction<String, Actor, DecideRelease.Outcome> decision) {
+    private Click decision(Verdict verdict) {
         return (requestId, actor, channelId) -> after.click(AfterAck.Lane.RELEASES, new AfterAck.Requester(channelId, actor.userId()),
                 "Your click may not have been handled; nothing is lost, a stuck release resumes by itself",
-                () -> decideAndShip(decision, requestId, actor, channelId));
+                () -> decide(verdict, requestId, actor, channelId));
     }
 
     /** The Roll back button of a finished release: the same request as {@code /deploy rollback <env>}. */
@@ -93,16 +90,13 @@ class ReleaseButtons implements SlackRoutes {
         });
     }
 
-    private void decideAndShip(BiFunction<String, Actor, DecideRelease.Outcome> decision, String requestId, Actor actor,
-                               String channelId) {
-        DecideRelease.Outcome outcome = decision.apply(requestId, actor);
-        if (outcome instanceof DecideRelease.Refused refused) {
-            chat.whisper(channelId, actor.userId(), ":no_entry: " + refused.reason());
-        } else if (outcome instanceof DecideRelease.Counted counted) {
+    private void decide(Verdict verdict, String requestId, Actor actor, String channelId) {
+        ReleasePipeline.Outcome outcome = pipeline.decide(requestId, actor, verdict);
+        if (outcome instanceof ReleasePipeline.Refused refused) {
+            chat.whisper(channelId, actor.userId(), ":no_entry: " + RefusalViews.text(refused.refusal()));
+        } else if (outcome instanceof ReleasePipeline.Counted counted) {
             chat.whisper(channelId, actor.userId(), "Your approval is recorded: " + counted.approvals() + " of "
                     + counted.required() + ".");
-        } else if (outcome instanceof DecideRelease.Approved approved) {
-            ship.ship(approved.request().id());
         }
     }
 }

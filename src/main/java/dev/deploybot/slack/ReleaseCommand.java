@@ -2,7 +2,9 @@ package dev.deploybot.slack;
 
 import dev.deploybot.core.Environment;
 import dev.deploybot.core.ExternalFailure;
-import dev.deploybot.release.ReleaseRequest;
+import dev.deploybot.activity.Outbox;
+import dev.deploybot.activity.ReleaseThreads;
+import dev.deploybot.release.Refusal;
 import dev.deploybot.release.RequestRelease;
 import jakarta.inject.Singleton;
 
@@ -13,9 +15,11 @@ class ReleaseCommand implements EnvironmentCommand {
     private final RequestRelease requestRelease;
     private final SlackChat chat;
     private final AfterAck after;
+    private final Outbox outbox;
 
-    ReleaseCommand(RequestRelease requestRelease, SlackChat chat, AfterAck after) {
+    ReleaseCommand(RequestRelease requestRelease, SlackChat chat, AfterAck after, Outbox outbox) {
         this.requestRelease = requestRelease;
+        this.outbox = outbox;
         this.chat = chat;
         this.after = after;
     }
@@ -35,13 +39,9 @@ class ReleaseCommand implements EnvironmentCommand {
                 ":hourglass_flowing_sand: Looking up the image to release to *" + environment.name() + "*…",
                 "No release was requested", () -> {
             try {
-                RequestRelease.Outcome outcome = requestRelease.request(environment, invocation.actor(), note);
-                if (outcome instanceof RequestRelease.Refused refused) {
-                    chat.whisper(invocation.channelId(), invocation.actor().userId(), ":no_entry: " + refused.reason()
-                            + refused.existing().map(ReleaseCommand::link).orElse(""));
-                } else if (outcome instanceof RequestRelease.Unproven unproven) {
-                    chat.whisper(invocation.channelId(), invocation.actor().userId(),
-                            ProofViews.refusal(unproven.candidateDigest(), unproven.verdict()));
+                if (requestRelease.request(environment, invocation.actor(), note) instanceof RequestRelease.Refused refused) {
+                    chat.whisper(invocation.channelId(), invocation.actor().userId(), ":no_entry: "
+                            + RefusalViews.text(refused.refusal()) + link(environment.channel(), refused.refusal()));
                 }
             } catch (ExternalFailure failure) {
                 chat.whisper(invocation.channelId(), invocation.actor().userId(), ":x: No release was requested: "
@@ -51,8 +51,14 @@ class ReleaseCommand implements EnvironmentCommand {
         });
     }
 
-    private static String link(ReleaseRequest request) {
-        return request.messageTs() == null ? ""
-                : " <https://slack.com/app_redirect?channel=" + request.channel() + "&message_ts=" + request.messageTs() + "|See the request>";
+    /** A link to the request that stands in the way, once its message is posted. */
+    private String link(String channel, Refusal refusal) {
+        if (!(refusal instanceof Refusal.AlreadyPending pending) || pending.existing() == null) {
+            return "";
+        }
+        String key = ReleaseThreads.messageKey(pending.existing());
+        return outbox.messageTs(key)
+                .map(ts -> " <https://slack.com/app_redirect?channel=" + channel + "&message_ts=" + ts + "|See the request>")
+                .orElse("");
     }
 }

@@ -7,6 +7,7 @@ import com.slack.api.model.block.element.BlockElement;
 import com.slack.api.model.block.element.ButtonElement;
 import dev.deploybot.core.Environment;
 import dev.deploybot.core.ImageRef;
+import dev.deploybot.release.ReleaseNews;
 import dev.deploybot.release.ReleaseRequest;
 import dev.deploybot.release.ReleaseState;
 
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static com.slack.api.model.block.Blocks.actions;
 import static com.slack.api.model.block.Blocks.context;
@@ -34,19 +36,20 @@ final class ReleaseViews {
 
     static SlackView release(Environment environment, ReleaseRequest request, String status) {
         Environment.ReleaseSettings settings = environment.release().orElseThrow();
+        ReleaseRequest.Ask ask = request.ask();
         List<LayoutBlock> blocks = new ArrayList<>();
         String headline = icon(request.state()) + (request.isRollback() ? " *Rollback of " : " *Release to ")
                 + escape(environment.name()) + "* requested by <@" + request.requester() + ">"
-                + (request.note() == null ? "" : "\n>" + escape(request.note()));
+                + (ask.note() == null ? "" : "\n>" + escape(ask.note()));
         blocks.add(section(s -> s.text(markdown(headline))));
         List<TextObject> facts = new ArrayList<>();
         facts.add(markdown((request.isRollback() ? "*Back to*\n`" : "*Image*\n`") + request.candidate().shortDigest() + "`"
-                + (request.candidateTags().isEmpty() ? "" : " " + tags(request.candidateTags()))));
-        facts.add(markdown("*Pushed*\n" + (request.pushedAt() == null ? "unknown" : date(request.pushedAt()))));
+                + (ask.candidateTags().isEmpty() ? "" : " " + tags(ask.candidateTags()))));
+        facts.add(markdown("*Pushed*\n" + (ask.pushedAt() == null ? "unknown" : date(ask.pushedAt()))));
         facts.add(markdown((request.isRollback() ? "*Runs now (rolled away from)*\n" : "*`" + escape(settings.releaseTag()) + "` now*\n")
-                + (request.previousDigest() == null ? "nothing released yet" : "`" + ImageRef.shortDigest(request.previousDigest()) + "`")));
-        if (request.compareUrl() != null) {
-            facts.add(markdown("*Changes*\n<" + request.compareUrl() + "|compare>"));
+                + (ask.previousDigest() == null ? "nothing released yet" : "`" + ImageRef.shortDigest(ask.previousDigest()) + "`")));
+        if (ask.compareUrl() != null) {
+            facts.add(markdown("*Changes*\n<" + ask.compareUrl() + "|compare>"));
         }
         blocks.add(section(s -> s.fields(facts)));
         blocks.add(context(c -> c.elements(List.of(markdown(progressLine(settings, request, status))))));
@@ -61,20 +64,21 @@ final class ReleaseViews {
     }
 
     private static String progressLine(Environment.ReleaseSettings settings, ReleaseRequest request, String status) {
+        ReleaseRequest.Decision decision = request.decision();
         return switch (request.state()) {
-            case PENDING -> "Waiting for " + (settings.requiredApprovals() - request.approvals().size())
-                    + " approval(s) from " + approvers(settings) + (request.approvals().isEmpty() ? "" : " · approved so far by "
-                    + String.join(", ", request.approvals().stream().map(a -> "<@" + a.approver() + ">").toList()))
-                    + " · expires " + date(request.expiresAt());
+            case PENDING -> "Waiting for " + (settings.requiredApprovals() - decision.approvals().size())
+                    + " approval(s) from " + approvers(settings) + (decision.approvals().isEmpty() ? "" : " · approved so far by "
+                    + String.join(", ", decision.approvals().stream().map(a -> "<@" + a.approver() + ">").toList()))
+                    + " · expires " + date(request.ask().expiresAt());
             case APPROVED, DEPLOYING -> approvedBy(request) + " · " + escape(status == null ? "in progress" : status);
             case SUCCEEDED -> approvedBy(request) + (request.isRollback() ? " · :white_check_mark: *Rolled back* in " : " · :white_check_mark: *Succeeded* in ") + minutes(request)
                     + (status == null ? "" : " · " + escape(status));
             case FAILED -> approvedBy(request) + " · :x: *Failed* after " + minutes(request) + ": "
-                    + escape(request.failure() == null ? String.valueOf(status) : request.failure());
-            case REJECTED -> ":no_entry: Rejected by <@" + request.decidedBy() + "> " + date(request.decidedAt());
-            case CANCELLED -> ":heavy_multiplication_x: Cancelled by <@" + request.decidedBy() + "> " + date(request.decidedAt());
-            case EXPIRED -> ":hourglass: Expired " + date(request.expiresAt()) + " without a decision";
-            case SUPERSEDED -> ":leftwards_arrow_with_hook: Superseded " + (status == null ? "" : escape(status));
+                    + (request.deployment().failure() == null ? escape(String.valueOf(status)) : failure(settings, request.deployment().failure()));
+            case REJECTED -> ":no_entry: Rejected by <@" + decision.decidedBy() + "> " + date(decision.decidedAt());
+            case CANCELLED -> ":heavy_multiplication_x: Cancelled by <@" + decision.decidedBy() + "> " + date(decision.decidedAt());
+            case EXPIRED -> ":hourglass: Expired " + date(request.ask().expiresAt()) + " without a decision";
+            case SUPERSEDED -> ":leftwards_arrow_with_hook: Superseded by a rollback requested by <@" + decision.decidedBy() + ">";
         };
     }
 
@@ -93,6 +97,75 @@ final class ReleaseViews {
         ButtonElement cancel = ButtonElement.builder().actionId(CANCEL).value(request.id())
                 .text(plain("Cancel (requester)")).build();
         return List.of(approve, reject, cancel);
+    }
+
+    /** Whether the news changes the release's own message (the rest goes to its thread only). */
+    static boolean changesMessage(ReleaseNews news) {
+        return !(news instanceof ReleaseNews.TagMoved || news instanceof ReleaseNews.DeploymentStopped);
+    }
+
+    /** The one-line status the message shows while the release is in progress. */
+    static String status(ReleaseRequest request, ReleaseNews news) {
+        if (news instanceof ReleaseNews.ApprovalCounted counted) {
+            return counted.approvals() + " of " + counted.required() + " approvals";
+        }
+        if (news instanceof ReleaseNews.Decided) {
+            return request.state() == ReleaseState.APPROVED ? "Approved; moving tags" : null;
+        }
+        if (news instanceof ReleaseNews.TagsMoved) {
+            return "Tags moved; starting the deployment";
+        }
+        if (news instanceof ReleaseNews.DeploymentStarted) {
+            return "Deployment started";
+        }
+        if (news instanceof ReleaseNews.DeploymentProgress progress) {
+            return progress.progress();
+        }
+        if (news instanceof ReleaseNews.Finished finished) {
+            return finished.progress();
+        }
+        return null;
+    }
+
+    /** The line the news adds to the release's thread, if any. */
+    static Optional<String> threadLine(Environment environment, ReleaseRequest request, ReleaseNews news) {
+        if (news instanceof ReleaseNews.TagMoved moved) {
+            return Optional.of((moved.restore() ? "Restored " : "") + "`" + escape(moved.tag()) + "` → `" + ImageRef.shortDigest(moved.digest()) + "`"
+                    + (moved.previousDigest() == null ? " (new tag)" : " (was `" + ImageRef.shortDigest(moved.previousDigest()) + "`)"));
+        }
+        if (news instanceof ReleaseNews.DeploymentStopped stopped) {
+            return Optional.of("Stopped the deployment of `" + ImageRef.shortDigest(stopped.digest()) + "`");
+        }
+        if (news instanceof ReleaseNews.DeploymentStarted started) {
+            return Optional.of(switch (started.strategy()) {
+                case ECS, CODEDEPLOY -> "Task definition registered: `" + escape(started.revision()) + "`";
+                case CODEBUILD -> "Production build started: `" + escape(started.deploymentId()) + "`";
+            });
+        }
+        if (news instanceof ReleaseNews.Finished finished) {
+            if (request.state() == ReleaseState.SUCCEEDED) {
+                return Optional.of("Deployment finished: " + escape(finished.progress()));
+            }
+            if (request.state() == ReleaseState.FAILED && request.deployment().failure() != null) {
+                return Optional.of("Failed: " + failure(environment.release().orElseThrow(), request.deployment().failure()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Why a release failed, in words; with the tags that were put back. */
+    static String failure(Environment.ReleaseSettings settings, ReleaseRequest.Failure failure) {
+        String why = switch (failure.cause()) {
+            case DEPLOYMENT, SERVICE_REFUSED -> escape(String.valueOf(failure.detail()));
+            case TAGS_IMMUTABLE -> "The repository `" + escape(failure.detail()) + "` has immutable tags, so `" + escape(settings.releaseTag())
+                    + "` cannot move. Nothing was changed. Make the repository's tags MUTABLE and request again.";
+            case PINNED_IMAGE_GONE -> "The pinned image " + ImageRef.shortDigest(failure.detail()) + " is no longer in the repository.";
+            case TAG_MOVED -> "`" + escape(failure.detail()) + "` has moved since the rollback was requested; nothing was changed. "
+                    + "Request the rollback again.";
+            case STOPPED_BY_ROLLBACK -> "stopped: rollback requested by <@" + failure.detail() + ">";
+        };
+        return failure.restored() == null ? why
+                : why + " · tags restored: `" + escape(settings.releaseTag()) + "` is `" + ImageRef.shortDigest(failure.restored()) + "` again";
     }
 
     static SlackView drift(Environment environment, String releaseTag, String taggedDigest, String runningDigest) {
@@ -118,9 +191,9 @@ final class ReleaseViews {
     }
 
     private static String approvedBy(ReleaseRequest request) {
-        return ":white_check_mark: Approved by " + String.join(", ", request.approvals().stream()
+        return ":white_check_mark: Approved by " + String.join(", ", request.decision().approvals().stream()
                 .map(approval -> "<@" + approval.approver() + ">").toList())
-                + (request.decidedAt() == null ? "" : " " + date(request.decidedAt()));
+                + (request.decision().decidedAt() == null ? "" : " " + date(request.decision().decidedAt()));
     }
 
     private static String approvers(Environment.ReleaseSettings settings) {
@@ -129,8 +202,8 @@ final class ReleaseViews {
     }
 
     private static String minutes(ReleaseRequest request) {
-        Instant start = request.decidedAt() == null ? request.requestedAt() : request.decidedAt();
-        Instant end = request.finishedAt() == null ? Instant.now() : request.finishedAt();
+        Instant start = request.decision().decidedAt() == null ? request.ask().requestedAt() : request.decision().decidedAt();
+        Instant end = request.deployment().finishedAt() == null ? Instant.now() : request.deployment().finishedAt();
         long seconds = Math.max(0, Duration.between(start, end).toSeconds());
         return seconds < 90 ? seconds + " s" : Math.round(seconds / 60.0) + " min";
     }

@@ -3,8 +3,8 @@ package dev.deploybot.slack;
 import dev.deploybot.core.Actor;
 import dev.deploybot.core.Environment;
 import dev.deploybot.core.ExternalFailure;
-import dev.deploybot.pipeline.ShipRelease;
-import dev.deploybot.release.DecideRelease;
+import dev.deploybot.pipeline.ReleasePipeline;
+import dev.deploybot.release.ReleaseRequest;
 import dev.deploybot.release.RequestRollback;
 import jakarta.inject.Singleton;
 
@@ -12,14 +12,14 @@ import jakarta.inject.Singleton;
 @Singleton
 class RollbackCommand implements VerbCommand {
     private final RequestRollback requestRollback;
-    private final ShipRelease ship;
+    private final ReleasePipeline pipeline;
     private final SlackChat chat;
     private final AfterAck after;
 
-    RollbackCommand(RequestRollback requestRollback, ShipRelease ship, SlackChat chat,
+    RollbackCommand(RequestRollback requestRollback, ReleasePipeline pipeline, SlackChat chat,
                     AfterAck after) {
         this.requestRollback = requestRollback;
-        this.ship = ship;
+        this.pipeline = pipeline;
         this.chat = chat;
         this.after = after;
     }
@@ -47,20 +47,18 @@ class RollbackCommand implements VerbCommand {
 
     static final String NOT_REQUESTED = "No rollback was requested";
 
-    /** Requests the rollback (after Slack has been answered); ships it when it is approved at once. */
+    /** Requests the rollback (after Slack has been answered); decides it when the requester's own approval is enough. */
     Runnable work(Environment environment, Actor actor, int generations, String replyChannel) {
         return () -> {
             try {
                 RequestRollback.Outcome outcome = requestRollback.request(environment, actor, generations);
                 if (outcome instanceof RequestRollback.Refused refused) {
-                    chat.whisper(replyChannel, actor.userId(), ":no_entry: " + refused.reason());
-                } else if (outcome instanceof RequestRollback.Requested requested && requested.decision().isPresent()) {
-                    DecideRelease.Outcome decision = requested.decision().get();
-                    if (decision instanceof DecideRelease.Approved approved) {
-                        ship.ship(approved.request().id());
-                    } else if (decision instanceof DecideRelease.Refused refused) {
-                        chat.whisper(replyChannel, actor.userId(), ":no_entry: The rollback waits for approval: " + refused.reason());
-                    }
+                    chat.whisper(replyChannel, actor.userId(), ":no_entry: " + RefusalViews.text(refused.refusal()));
+                } else if (outcome instanceof RequestRollback.Requested requested && requested.approvesItself()
+                        && pipeline.decide(requested.request().id(), actor, ReleaseRequest.Verdict.APPROVE)
+                        instanceof ReleasePipeline.Refused refused) {
+                    chat.whisper(replyChannel, actor.userId(), ":no_entry: The rollback waits for approval: "
+                            + RefusalViews.text(refused.refusal()));
                 }
             } catch (ExternalFailure failure) {
                 chat.whisper(replyChannel, actor.userId(), ":x: No rollback was requested: " + failure.service() + " said *"

@@ -7,9 +7,9 @@ import jakarta.inject.Singleton;
 @Singleton
 class SlackActivityAnnouncer implements ActivityAnnouncer {
     private final SlackChat chat;
-    private final ChannelPace pace;
+    private final SlackPace pace;
 
-    SlackActivityAnnouncer(SlackChat chat, ChannelPace pace) {
+    SlackActivityAnnouncer(SlackChat chat, SlackPace pace) {
         this.chat = chat;
         this.pace = pace;
     }

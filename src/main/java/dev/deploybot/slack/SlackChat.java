@@ -34,17 +34,6 @@ public class SlackChat {
                 .map(ChatPostMessageResponse::getTs);
     }
 
-    public Optional<String> reply(String channel, String threadTs, SlackView view) {
-        return call("chat.postMessage", () -> methods.chatPostMessage(r -> r.channel(channel).threadTs(threadTs)
-                .text(view.fallbackText()).blocks(view.blocks()).unfurlLinks(false)))
-                .map(ChatPostMessageResponse::getTs);
-    }
-
-    public boolean update(String channel, String ts, SlackView view) {
-        return call("chat.update", () -> methods.chatUpdate(r -> r.channel(channel).ts(ts)
-                .text(view.fallbackText()).blocks(view.blocks()))).isPresent();
-    }
-
     public boolean whisper(String channel, String userId, String text) {
         return call("chat.postEphemeral", () -> methods.chatPostEphemeral(r -> r.channel(channel).user(userId).text(text)))
                 .map(ChatPostEphemeralResponse::isOk).orElse(false);
@@ -74,8 +63,12 @@ public class SlackChat {
         record Refused(String error) implements Result {
         }
 
-        /** Slack failed (5xx, rate limits past our patience) or could not be reached: worth trying later. */
-        record Unreachable() implements Result {
+        /**
+         * Slack failed (5xx, rate limits past our patience) or could not be reached: worth trying later.
+         *
+         * @param retryAfter how long Slack asked us to wait (its {@code Retry-After}); null when it did not say
+         */
+        record Unreachable(java.time.Duration retryAfter) implements Result {
         }
     }
 
@@ -91,13 +84,46 @@ public class SlackChat {
                 .text(view.fallbackText()).blocks(view.blocks()))).result(response -> ts);
     }
 
+    /**
+     * One attempt, no waiting: posts {@code view} (in the thread {@code threadTs} when set), or updates message
+     * {@code ts} when set. The outbox keeps its own schedule, so a refusal to wait here is the point.
+     */
+    public Result deliverOnce(String channel, String threadTs, String ts, String text, String blocks) {
+        try {
+            SlackApiTextResponse response = ts == null
+                    ? methods.chatPostMessage(r -> r.channel(channel).threadTs(threadTs).text(text).blocksAsString(blocks)
+                    .unfurlLinks(false))
+                    : methods.chatUpdate(r -> r.channel(channel).ts(ts).text(text).blocksAsString(blocks));
+            if (response.isOk()) {
+                return new Result.Ok(response instanceof ChatPostMessageResponse posted ? posted.getTs() : ts);
+            }
+            if ("ratelimited".equals(response.getError())) {
+                return new Result.Unreachable(java.time.Duration.ofSeconds(1));
+            }
+            LOG.warn("Slack {} answered {}", ts == null ? "chat.postMessage" : "chat.update", response.getError());
+            return new Result.Refused(response.getError());
+        } catch (SlackApiException e) {
+            int status = e.getResponse().code();
+            if (status == 429) {
+                return new Result.Unreachable(java.time.Duration.ofSeconds(retryAfter(e)));
+            }
+            if (status >= 500) {
+                return new Result.Unreachable(null);
+            }
+            LOG.warn("Slack {} failed with HTTP {}", ts == null ? "chat.postMessage" : "chat.update", status);
+            return new Result.Refused("http_" + status);
+        } catch (IOException e) {
+            return new Result.Unreachable(null);
+        }
+    }
+
     /** @param response set when Slack said ok; {@code refusal} set when it said no for good; neither: unreachable */
     private record Exchange<T>(T response, String refusal) {
         Result result(java.util.function.Function<T, String> ts) {
             if (response != null) {
                 return new Result.Ok(ts.apply(response));
             }
-            return refusal != null ? new Result.Refused(refusal) : new Result.Unreachable();
+            return refusal != null ? new Result.Refused(refusal) : new Result.Unreachable(null);
         }
     }
 

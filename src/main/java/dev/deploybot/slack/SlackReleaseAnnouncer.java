@@ -1,60 +1,52 @@
 package dev.deploybot.slack;
 
+import com.slack.api.model.block.Blocks;
+import dev.deploybot.activity.Outbox;
+import dev.deploybot.activity.ReleaseThreads;
 import dev.deploybot.core.Environment;
 import dev.deploybot.core.Environments;
 import dev.deploybot.release.ReleaseAnnouncer;
+import dev.deploybot.release.ReleaseNews;
 import dev.deploybot.release.ReleaseRequest;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
+/**
+ * The narrator of each release: renders what the pipeline tells it into the release's one message and its
+ * thread, and stores them in the outbox. It never calls Slack, so no release step waits on Slack.
+ */
 @Singleton
 class SlackReleaseAnnouncer implements ReleaseAnnouncer {
-    private static final Logger LOG = LoggerFactory.getLogger(SlackReleaseAnnouncer.class);
     private final Environments environments;
-    private final SlackChat chat;
-    private final MessageUpdates updates;
+    private final Outbox outbox;
+    private final Clock clock;
 
-    SlackReleaseAnnouncer(Environments environments, SlackChat chat, MessageUpdates updates) {
+    SlackReleaseAnnouncer(Environments environments, Outbox outbox, Clock clock) {
         this.environments = environments;
-        this.chat = chat;
-        this.updates = updates;
+        this.outbox = outbox;
+        this.clock = clock;
     }
 
     @Override
-    public Optional<String> requested(ReleaseRequest request) {
-        Environment environment = environment(request);
-        return chat.post(environment.channel(), ReleaseViews.release(environment, request, null));
-    }
-
-    @Override
-    public void updated(ReleaseRequest request, String status) {
-        if (request.messageTs() == null) {
-            LOG.warn("release {} has no Slack message to update", request.id());
-            return;
+    public void tell(ReleaseRequest request, ReleaseNews news) {
+        Environment environment = environments.find(request.environment()).orElseThrow(() ->
+                new IllegalStateException("release " + request.id() + " names unknown environment " + request.environment()));
+        String key = ReleaseThreads.messageKey(request.id());
+        if (ReleaseViews.changesMessage(news)) {
+            outbox.show(key, environment.channel(), ReleaseViews.release(environment, request, ReleaseViews.status(request, news))
+                    .content(), clock.instant());
         }
-        updates.update(request.channel(), request.messageTs(), ReleaseViews.release(environment(request), request, status));
-    }
-
-    @Override
-    public void detail(ReleaseRequest request, String line) {
-        if (request.messageTs() != null) {
-            chat.reply(request.channel(), request.messageTs(), new SlackView(line, List.of(
-                    com.slack.api.model.block.Blocks.section(s -> s.text(MessageViews.markdown(line))))));
-        }
+        Optional<String> line = ReleaseViews.threadLine(environment, request, news);
+        line.ifPresent(text -> outbox.reply(key, environment.channel(),
+                new SlackView(text, List.of(Blocks.section(s -> s.text(MessageViews.markdown(text))))).content(), clock.instant()));
     }
 
     @Override
     public void drift(String environment, String releaseTag, String taggedDigest, String runningDigest) {
-        environments.find(environment).ifPresent(found ->
-                chat.post(found.channel(), ReleaseViews.drift(found, releaseTag, taggedDigest, runningDigest)));
-    }
-
-    private Environment environment(ReleaseRequest request) {
-        return environments.find(request.environment()).orElseThrow(() ->
-                new IllegalStateException("release " + request.id() + " names unknown environment " + request.environment()));
+        environments.find(environment).ifPresent(found -> outbox.show("drift:" + environment + ":" + taggedDigest + ":" + runningDigest,
+                found.channel(), ReleaseViews.drift(found, releaseTag, taggedDigest, runningDigest).content(), clock.instant()));
     }
 }

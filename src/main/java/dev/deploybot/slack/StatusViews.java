@@ -48,11 +48,12 @@ final class StatusViews {
             if (status.drift()) {
                 facts.add(markdown("*Drift*\n:warning: the release tag names another image than the service runs"));
             }
-            status.running().ifPresent(running -> facts.add(markdown("*" + kind(running) + " running*\n"
-                    + "`" + running.candidate().shortDigest() + "` " + running.state().name().toLowerCase(Locale.ROOT)
-                    + " " + link(running))));
+            status.running().ifPresent(running -> facts.add(markdown("*" + kind(running.request()) + " running*\n"
+                    + "`" + running.request().candidate().shortDigest() + "` "
+                    + running.request().state().name().toLowerCase(Locale.ROOT) + " " + link(running))));
             status.pending().ifPresent(pending -> facts.add(markdown("*Waiting for approval*\n"
-                    + "`" + pending.candidate().shortDigest() + "` asked by <@" + pending.requester() + "> " + link(pending))));
+                    + "`" + pending.request().candidate().shortDigest() + "` asked by <@" + pending.request().requester()
+                    + "> " + link(pending))));
             status.lock().ifPresent(lock -> facts.add(markdown("*Locked* :lock:\n" + (lock.holder() == null ? "" : "by <@"
                     + lock.holder() + "> ") + ReleaseViews.date(lock.at()) + ": " + escape(lock.reason()))));
             if (!facts.isEmpty()) {
@@ -128,9 +129,8 @@ final class StatusViews {
         return request.isRollback() ? "Rollback" : "Release";
     }
 
-    private static String link(ReleaseRequest request) {
-        return request.channel() == null || request.messageTs() == null ? ""
-                : "<" + permalink(request.channel(), request.messageTs()) + "|see it>";
+    private static String link(ShowStatus.Request request) {
+        return request.messageTs() == null ? "" : "<" + permalink(request.channel(), request.messageTs()) + "|see it>";
     }
 
     private static String permalink(String channel, String ts) {

@@ -26,6 +26,16 @@ class UnlockCommand implements VerbCommand {
     public String handle(Environment environment, String arguments, DeployInvocation invocation) {
         return after.command(AfterAck.Lane.RELEASES, invocation.requester(), "Unlocking " + environment.name() + "…",
                 environment.name() + " was not unlocked",
-                () -> chat.whisper(invocation.channelId(), invocation.actor().userId(), unlock.unlock(environment, invocation.actor())));
+                () -> chat.whisper(invocation.channelId(), invocation.actor().userId(), answer(environment, invocation)));
+    }
+
+    private String answer(Environment environment, DeployInvocation invocation) {
+        UnlockEnvironment.Outcome outcome = unlock.unlock(environment, invocation.actor());
+        if (outcome instanceof UnlockEnvironment.Refused refused) {
+            return ":no_entry: " + RefusalViews.text(refused.refusal());
+        } else if (outcome instanceof UnlockEnvironment.WasNotLocked) {
+            return environment.name() + " was not locked.";
+        }
+        return ":unlock: " + environment.name() + " is unlocked; releases are possible again.";
     }
 }

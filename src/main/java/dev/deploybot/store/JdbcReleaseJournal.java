@@ -26,22 +26,59 @@ public class JdbcReleaseJournal implements ReleaseJournal {
 
     @Override
     public boolean open(ReleaseRequest request) {
+        ReleaseRequest.Ask ask = request.ask();
         try {
             sql.update("""
                     INSERT INTO release_requests (id, kind, generations, environment, requester, note, repository,
                         candidate_digest, candidate_tags, pushed_at, previous_digest, compare_url, state, pending_for,
-                        requested_at, expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    request.id(), request.kind().name(), request.generations(), request.environment(), request.requester(), request.note(),
-                    request.candidate().repository(), request.candidate().digest(),
-                    String.join(",", request.candidateTags()), request.pushedAt(), request.previousDigest(), request.compareUrl(),
-                    ReleaseState.PENDING.name(), request.environment(), request.requestedAt(), request.expiresAt());
+                        requested_at, expires_at, version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""",
+                    request.id(), ask.kind().name(), ask.generations(), ask.environment(), ask.requester(), ask.note(),
+                    ask.candidate().repository(), ask.candidate().digest(),
+                    String.join(",", ask.candidateTags()), ask.pushedAt(), ask.previousDigest(), ask.compareUrl(),
+                    ReleaseState.PENDING.name(), ask.environment(), ask.requestedAt(), ask.expiresAt());
             return true;
         } catch (StoreFailure failure) {
             if (Sql.isUniqueViolation(failure)) {
                 return false;
             }
             throw failure;
+        }
+    }
+
+    @Override
+    public Save save(ReleaseRequest changed) {
+        ReleaseRequest.Decision decision = changed.decision();
+        ReleaseRequest.Deployment deployment = changed.deployment();
+        ReleaseRequest.Failure failure = deployment.failure();
+        try {
+            return sql.inTransaction(transaction -> {
+                int updated = transaction.update("""
+                        UPDATE release_requests SET state = ?, pending_for = ?, running_for = ?, decided_by = ?, decided_at = ?,
+                            interrupted = ?, deployment_id = ?, deployed_revision = ?, finished_at = ?, failure = ?,
+                            failure_cause = ?, restored_digest = ?, version = version + 1
+                        WHERE id = ? AND version = ?""",
+                        decision.state().name(), decision.state() == ReleaseState.PENDING ? changed.environment() : null,
+                        decision.state().running() ? changed.environment() : null, decision.decidedBy(), decision.decidedAt(),
+                        deployment.interrupted(), deployment.deploymentId(), deployment.revision(), deployment.finishedAt(),
+                        failure == null ? null : failure.detail(), failure == null ? null : failure.cause().name(),
+                        failure == null ? null : failure.restored(), changed.id(), changed.version());
+                if (updated != 1) {
+                    return new Stale();
+                }
+                for (ReleaseRequest.Approval approval : decision.approvals()) {
+                    transaction.update("""
+                            INSERT INTO release_approvals (request_id, approver, approved_at)
+                            SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM release_approvals WHERE request_id = ? AND approver = ?)""",
+                            changed.id(), approval.approver(), approval.at(), changed.id(), approval.approver());
+                }
+                return new Saved(new ReleaseRequest(changed.id(), changed.ask(), decision, deployment, changed.version() + 1));
+            });
+        } catch (StoreFailure conflict) {
+            if (decision.state().running() && Sql.isUniqueViolation(conflict)) {
+                return new EnvironmentBusy();
+            }
+            throw conflict;
         }
     }
 
@@ -58,74 +95,6 @@ public class JdbcReleaseJournal implements ReleaseJournal {
     @Override
     public Optional<ReleaseRequest> runningFor(String environment) {
         return one("SELECT * FROM release_requests WHERE running_for = ?", environment);
-    }
-
-    @Override
-    public void attachMessage(String id, String channel, String messageTs) {
-        sql.update("UPDATE release_requests SET channel = ?, message_ts = ? WHERE id = ?", channel, messageTs, id);
-    }
-
-    @Override
-    public Approval approve(String id, String approver, Instant at, int required) {
-        try {
-            return sql.inTransaction(transaction -> {
-                List<String> state = transaction.query("SELECT state FROM release_requests WHERE id = ? FOR UPDATE",
-                        row -> row.getString(1), id);
-                if (state.isEmpty() || !ReleaseState.PENDING.name().equals(state.get(0))) {
-                    return new Approval(Approval.Result.NOT_PENDING, 0);
-                }
-                transaction.update("""
-                        INSERT INTO release_approvals (request_id, approver, approved_at)
-                        SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM release_approvals WHERE request_id = ? AND approver = ?)""",
-                        id, approver, at, id, approver);
-                int approvals = transaction.query("SELECT COUNT(*) FROM release_approvals WHERE request_id = ?",
-                        row -> row.getInt(1), id).get(0);
-                if (approvals < required) {
-                    return new Approval(Approval.Result.COUNTED, approvals);
-                }
-                transaction.update("""
-                        UPDATE release_requests SET state = ?, pending_for = NULL, running_for = environment,
-                            decided_by = ?, decided_at = ? WHERE id = ?""",
-                        ReleaseState.APPROVED.name(), approver, at, id);
-                return new Approval(Approval.Result.DECIDED, approvals);
-            });
-        } catch (StoreFailure failure) {
-            if (Sql.isUniqueViolation(failure)) {
-                return new Approval(Approval.Result.ANOTHER_RUNNING, 0);
-            }
-            throw failure;
-        }
-    }
-
-    @Override
-    public boolean transition(String id, ReleaseState from, ReleaseState to, String actor, Instant at, String failure) {
-        if (!from.canMoveTo(to)) {
-            throw new IllegalStateException("a release cannot go from " + from + " to " + to);
-        }
-        boolean decision = from == ReleaseState.PENDING;
-        String sets = "state = ?, pending_for = NULL"
-                + (to.running() ? ", running_for = environment" : ", running_for = NULL")
-                + (decision ? ", decided_by = ?, decided_at = ?" : "")
-                + (to.finished() ? ", finished_at = ?, failure = ?" : "");
-        List<Object> parameters = new java.util.ArrayList<>(List.of(to.name()));
-        if (decision) {
-            parameters.add(actor);
-            parameters.add(at);
-        }
-        if (to.finished()) {
-            parameters.add(at);
-            parameters.add(failure);
-        }
-        parameters.add(id);
-        parameters.add(from.name());
-        try {
-            return sql.update("UPDATE release_requests SET " + sets + " WHERE id = ? AND state = ?", parameters.toArray()) == 1;
-        } catch (StoreFailure conflict) {
-            if (to.running() && Sql.isUniqueViolation(conflict)) {
-                return false;
-            }
-            throw conflict;
-        }
     }
 
     @Override
@@ -170,10 +139,6 @@ public class JdbcReleaseJournal implements ReleaseJournal {
                 at, id, kind.name(), seq);
     }
 
-    @Override
-    public void interrupted(String rollbackId, String releaseId) {
-        sql.update("UPDATE release_requests SET interrupted = ? WHERE id = ?", releaseId, rollbackId);
-    }
 
     @Override
     public Optional<ReleaseRequest> lastSucceeded(String environment, String digest) {
@@ -182,16 +147,12 @@ public class JdbcReleaseJournal implements ReleaseJournal {
                 ORDER BY finished_at DESC LIMIT 1""", environment, digest);
     }
 
-    @Override
-    public void deploymentStarted(String id, String deploymentId, String revision) {
-        sql.update("UPDATE release_requests SET deployment_id = ?, deployed_revision = ? WHERE id = ?", deploymentId, revision, id);
-    }
 
     @Override
     public boolean lease(String id, String owner, Instant now, Instant until) {
         return sql.update("""
                 UPDATE release_requests SET lease_owner = ?, lease_until = ?
-                WHERE id = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)""",
+                WHERE id = ? AND state IN ('APPROVED', 'DEPLOYING') AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)""",
                 owner, until, id, owner, now) == 1;
     }
 
@@ -226,23 +187,28 @@ public class JdbcReleaseJournal implements ReleaseJournal {
         List<ReleaseRequest.Approval> approvals = sql.query(
                 "SELECT approver, approved_at FROM release_approvals WHERE request_id = ? ORDER BY approved_at, approver",
                 row -> new ReleaseRequest.Approval(row.getString("approver"), Sql.instant(row, "approved_at")), r.id());
-        return new ReleaseRequest(r.id(), r.kind(), r.generations(), r.interrupted(), r.environment(), r.requester(), r.note(), r.candidate(), r.candidateTags(),
-                r.pushedAt(), r.previousDigest(), r.compareUrl(), r.state(), r.channel(), r.messageTs(), r.requestedAt(), r.expiresAt(),
-                approvals, r.decidedBy(), r.decidedAt(), r.deploymentId(), r.deployedRevision(), r.finishedAt(), r.failure());
+        ReleaseRequest.Decision decision = r.decision();
+        return new ReleaseRequest(r.id(), r.ask(), new ReleaseRequest.Decision(decision.state(), approvals, decision.decidedBy(),
+                decision.decidedAt()), r.deployment(), r.version());
     }
 
     private static ReleaseRequest request(ResultSet row) throws SQLException {
-        String id = row.getString("id");
         String tags = row.getString("candidate_tags");
-        List<ReleaseRequest.Approval> approvals = List.of();
-        return new ReleaseRequest(id, ReleaseRequest.Kind.valueOf(row.getString("kind")), row.getInt("generations"),
-                row.getString("interrupted"), row.getString("environment"), row.getString("requester"), row.getString("note"),
+        String cause = row.getString("failure_cause");
+        ReleaseRequest.Ask ask = new ReleaseRequest.Ask(ReleaseRequest.Kind.valueOf(row.getString("kind")), row.getInt("generations"),
+                row.getString("environment"), row.getString("requester"), row.getString("note"),
                 new ImageRef(row.getString("repository"), row.getString("candidate_digest")),
                 tags == null || tags.isEmpty() ? List.of() : Arrays.asList(tags.split(",")),
                 Sql.instant(row, "pushed_at"), row.getString("previous_digest"), row.getString("compare_url"),
-                ReleaseState.valueOf(row.getString("state")), row.getString("channel"), row.getString("message_ts"),
-                Sql.instant(row, "requested_at"), Sql.instant(row, "expires_at"), approvals,
-                row.getString("decided_by"), Sql.instant(row, "decided_at"), row.getString("deployment_id"),
-                row.getString("deployed_revision"), Sql.instant(row, "finished_at"), row.getString("failure"));
+                Sql.instant(row, "requested_at"), Sql.instant(row, "expires_at"));
+        ReleaseRequest.Decision decision = new ReleaseRequest.Decision(ReleaseState.valueOf(row.getString("state")), List.of(),
+                row.getString("decided_by"), Sql.instant(row, "decided_at"));
+        String failure = row.getString("failure");
+        ReleaseRequest.Deployment deployment = new ReleaseRequest.Deployment(row.getString("interrupted"), row.getString("deployment_id"),
+                row.getString("deployed_revision"), Sql.instant(row, "finished_at"),
+                cause == null && failure == null ? null : new ReleaseRequest.Failure(
+                        cause == null ? ReleaseRequest.Failure.Cause.DEPLOYMENT : ReleaseRequest.Failure.Cause.valueOf(cause),
+                        failure, row.getString("restored_digest")));
+        return new ReleaseRequest(row.getString("id"), ask, decision, deployment, row.getLong("version"));
     }
 }

@@ -38,7 +38,7 @@ class FollowDeploymentTest {
                 running("0/2 tasks running"), running("0/2 tasks running"), running("1/2 tasks running"),
                 new DeploymentStatus(Phase.SUCCEEDED, "2/2 tasks running", null));
 
-        DeploymentStatus result = follow.follow(deployer, settings(Duration.ofMinutes(10)), HANDLE, POLL, told::add);
+        DeploymentStatus result = follow.follow(deployer, settings(Duration.ofMinutes(10)), HANDLE, POLL, () -> true, told::add);
 
         assertThat(result).isEqualTo(new DeploymentStatus(Phase.SUCCEEDED, "2/2 tasks running", null));
         assertThat(told).containsExactly(running("0/2 tasks running"), running("1/2 tasks running"), result);
@@ -52,7 +52,7 @@ class FollowDeploymentTest {
                 "ECS deployment circuit breaker: tasks failed to start.");
         ScriptedDeployer deployer = new ScriptedDeployer(running("0/2 tasks running"), failed);
 
-        DeploymentStatus result = follow.follow(deployer, settings(Duration.ofMinutes(10)), HANDLE, POLL, told::add);
+        DeploymentStatus result = follow.follow(deployer, settings(Duration.ofMinutes(10)), HANDLE, POLL, () -> true, told::add);
 
         assertThat(result).isEqualTo(failed);
         assertThat(told).containsExactly(running("0/2 tasks running"), failed);
@@ -63,7 +63,7 @@ class FollowDeploymentTest {
         ScriptedDeployer deployer = new ScriptedDeployer(running("1/2 tasks running"));
 
         DeploymentStatus result = follow.follow(deployer, settings(Duration.ofMinutes(10)), HANDLE,
-                Duration.ofMinutes(3), told::add);
+                Duration.ofMinutes(3), () -> true, told::add);
 
         assertThat(result).isEqualTo(new DeploymentStatus(Phase.FAILED, "1/2 tasks running", "timed out after 10m"));
         assertThat(told).containsExactly(running("1/2 tasks running"), result);
@@ -79,7 +79,7 @@ class FollowDeploymentTest {
                 new ExternalFailure("ECS", "ThrottlingException", "Rate exceeded", true, null),
                 new DeploymentStatus(Phase.SUCCEEDED, "2/2 tasks running", null));
 
-        DeploymentStatus result = follow.follow(deployer, settings(Duration.ofMinutes(10)), HANDLE, POLL, told::add);
+        DeploymentStatus result = follow.follow(deployer, settings(Duration.ofMinutes(10)), HANDLE, POLL, () -> true, told::add);
 
         assertThat(result.phase()).isEqualTo(Phase.SUCCEEDED);
         assertThat(told).extracting(DeploymentStatus::phase).containsExactly(Phase.IN_PROGRESS, Phase.SUCCEEDED);
@@ -91,7 +91,7 @@ class FollowDeploymentTest {
         ScriptedDeployer deployer = new ScriptedDeployer(running("0/2 tasks running"),
                 new ExternalFailure("ECS", "ServerException", "Service unavailable", true, null));
 
-        DeploymentStatus result = follow.follow(deployer, settings(Duration.ofMinutes(1)), HANDLE, POLL, told::add);
+        DeploymentStatus result = follow.follow(deployer, settings(Duration.ofMinutes(1)), HANDLE, POLL, () -> true, told::add);
 
         assertThat(result.phase()).isEqualTo(Phase.FAILED);
         assertThat(result.failure()).isEqualTo("timed out after 1m (last error: ECS ServerException: Service unavailable)");
@@ -103,7 +103,7 @@ class FollowDeploymentTest {
                 new ExternalFailure("ECS", "AccessDeniedException", "not authorized to perform: ecs:DescribeServices",
                         false, null));
 
-        DeploymentStatus result = follow.follow(deployer, settings(Duration.ofMinutes(10)), HANDLE, POLL, told::add);
+        DeploymentStatus result = follow.follow(deployer, settings(Duration.ofMinutes(10)), HANDLE, POLL, () -> true, told::add);
 
         assertThat(result).isEqualTo(new DeploymentStatus(Phase.FAILED, "1/2 tasks running",
                 "ECS AccessDeniedException: not authorized to perform: ecs:DescribeServices"));
@@ -118,16 +118,29 @@ class FollowDeploymentTest {
         });
 
         DeploymentStatus result = interrupted.follow(new ScriptedDeployer(running("1/2 tasks running")),
-                settings(Duration.ofMinutes(10)), HANDLE, POLL, told::add);
+                settings(Duration.ofMinutes(10)), HANDLE, POLL, () -> true, told::add);
 
         assertThat(Thread.interrupted()).as("interrupt flag kept (and cleared here)").isTrue();
         assertThat(result).isEqualTo(running("1/2 tasks running"));
     }
 
     @Test
+    void itLetsGoAsSoonAsTheFollowerLosesItsRight() {
+        ScriptedDeployer deployer = new ScriptedDeployer(running("1/2 tasks running"),
+                new DeploymentStatus(Phase.SUCCEEDED, "2/2 tasks running", null));
+        java.util.concurrent.atomic.AtomicInteger looks = new java.util.concurrent.atomic.AtomicInteger();
+
+        DeploymentStatus result = follow.follow(deployer, settings(Duration.ofMinutes(10)), HANDLE, POLL,
+                () -> looks.incrementAndGet() == 1, told::add);
+
+        assertThat(result).isEqualTo(running("1/2 tasks running"));
+        assertThat(told).containsExactly(running("1/2 tasks running"));
+    }
+
+    @Test
     void pollIntervalMustBePositive() {
         assertThatThrownBy(() -> follow.follow(new ScriptedDeployer(running("x")), settings(Duration.ofMinutes(1)),
-                HANDLE, Duration.ZERO, told::add)).isInstanceOf(IllegalArgumentException.class);
+                HANDLE, Duration.ZERO, () -> true, told::add)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -1,12 +1,11 @@
 package dev.deploybot.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.deploybot.core.ImageRef;
-import dev.deploybot.release.ImageDetails;
+import dev.deploybot.activity.Outbox;
+import dev.deploybot.activity.ReleaseThreads;
 import dev.deploybot.release.ReleaseJournal;
 import dev.deploybot.release.ReleaseRequest;
-import dev.deploybot.slack.SlackChat;
-import dev.deploybot.slack.SlackView;
+import dev.deploybot.release.ReleaseTestData;
 import dev.deploybot.testing.AwsEvent;
 import dev.deploybot.testing.DeploybotApp;
 import dev.deploybot.testing.ElasticMq;
@@ -26,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -253,17 +253,16 @@ class SqsEventsEndToEndTest {
 
     @Test
     void aDeploymentOfAReleaseIsToldInTheReleaseThread() {
-        String releaseTs = app.bean(SlackChat.class).post(PRD, new SlackView("release", List.of())).orElseThrow();
         String deploymentId = "ecs-svc/" + UUID.randomUUID();
         ReleaseJournal releases = app.bean(ReleaseJournal.class);
         String releaseId = UUID.randomUUID().toString();
-        String digest = "sha256:" + "c".repeat(64);
-        Instant now = Instant.now();
-        releases.open(ReleaseRequest.pending(releaseId, "prd-" + releaseId.substring(0, 8), ALICE, "note",
-                new ImageRef("team/app", digest), new ImageDetails(digest, List.of("latest"), now), null, null, now,
-                now.plusSeconds(1800)));
-        releases.attachMessage(releaseId, PRD, releaseTs);
-        releases.deploymentStarted(releaseId, deploymentId, "arn:aws:ecs:eu-west-1:123456789012:task-definition/app:9");
+        ReleaseRequest release = ReleaseTestData.aRelease().withId(releaseId).in("prd-" + releaseId.substring(0, 8)).requestedBy(ALICE)
+                .deploying(deploymentId, "arn:aws:ecs:eu-west-1:123456789012:task-definition/app:9").build();
+        releases.open(ReleaseTestData.aRelease().withId(releaseId).in(release.environment()).build());
+        releases.save(release);
+        Outbox outbox = app.bean(Outbox.class);
+        outbox.show(ReleaseThreads.messageKey(releaseId), PRD, new Outbox.Content("release", null), Instant.now());
+        String releaseTs = await().until(() -> outbox.messageTs(ReleaseThreads.messageKey(releaseId)), Optional::isPresent).orElseThrow();
 
         sqs.send(queues.url(), AwsEvent.fixture("ecs-deployment-in-progress.json").withNewId()
                 .withDetail("deploymentId", deploymentId).toString());

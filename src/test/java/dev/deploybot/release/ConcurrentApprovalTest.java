@@ -73,8 +73,8 @@ class ConcurrentApprovalTest {
                 assertThat(aws.ecs().registeredTaskDefinitions()).filteredOn(definition -> definition.get("family").asText().equals("web-c"))
                         .hasSize(1);
                 ReleaseRequest decided = first.bean(ReleaseJournal.class).find(requestId(request)).orElseThrow();
-                assertThat(approvers).contains(decided.decidedBy());
-                assertThat(done.allText()).contains("Approved by <@" + decided.decidedBy() + ">");
+                assertThat(approvers).contains(decided.decision().decidedBy());
+                assertThat(done.allText()).contains("Approved by <@" + decided.decision().decidedBy() + ">");
                 assertThat(scenario.tag("release-2gen")).isEqualTo(scenario.oneGenerationAgo);
                 await().until(() -> slack.ephemerals().stream().filter(call -> call.param("text").contains("no longer open")
                         || call.param("text").contains("already decided")).count() == approvers.size() - 1);

@@ -107,13 +107,14 @@ class ReleaseEndToEndTest {
         aws.ecs().completeDeployment(CLUSTER, "web");
         SlackMessage done = ecs.awaitMessage(request, "Succeeded");
         assertThat(done.allText()).contains("Approved by <@" + SRE + ">");
-        assertThat(slack.threadReplies(ecs.channel, request.ts())).extracting(SlackMessage::allText)
+        // The thread is delivered by the outbox at Slack's pace, so it may still be catching up with the message.
+        await().untilAsserted(() -> assertThat(slack.threadReplies(ecs.channel, request.ts())).extracting(SlackMessage::allText)
                 .anyMatch(line -> line.contains("`release-2gen`"))
-                .anyMatch(line -> line.contains("Task definition registered"));
+                .anyMatch(line -> line.contains("Task definition registered")));
         assertThat(aws.ecs().updateServiceCalls()).filteredOn(call -> call.get("service").asText().equals("web")).hasSize(1);
         ReleaseRequest stored = app.bean(ReleaseJournal.class).find(id).orElseThrow();
         assertThat(stored.state()).isEqualTo(ReleaseState.SUCCEEDED);
-        assertThat(stored.decidedBy()).isEqualTo(SRE);
+        assertThat(stored.decision().decidedBy()).isEqualTo(SRE);
 
         requests.clickButton(LEAD, ecs.channel, request.ts(), "release_approve", id);
         ecs.whisperTo(LEAD, "no longer open");

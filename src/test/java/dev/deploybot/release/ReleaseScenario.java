@@ -89,6 +89,9 @@ final class ReleaseScenario {
     static Map<String, Object> fastTimings() {
         return Map.of("deploybot.deploy.poll-interval", "50ms",
                 "deploybot.slack.update-interval", "20ms",
+                "deploybot.slack.outbox-interval", "20ms",
+                "deploybot.slack.retry-delay", "50ms",
+                "deploybot.slack.max-retry-delay", "500ms",
                 "deploybot.release.housekeeping-interval", "300ms",
                 "deploybot.release.housekeeping-delay", "100ms",
                 "deploybot.release.lease", "5s");

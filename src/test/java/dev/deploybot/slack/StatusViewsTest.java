@@ -6,8 +6,8 @@ import com.slack.api.util.json.GsonFactory;
 import dev.deploybot.core.ImageRef;
 import dev.deploybot.pipeline.ShowStatus;
 import dev.deploybot.release.EnvironmentLocks;
-import dev.deploybot.release.ImageDetails;
 import dev.deploybot.release.ProvenInStaging;
+import dev.deploybot.release.Refusal;
 import dev.deploybot.release.ReleaseHistory;
 import dev.deploybot.release.ReleaseRequest;
 import dev.deploybot.release.ReleaseState;
@@ -35,12 +35,12 @@ class StatusViewsTest {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("release", TAGGED);
         tags.put("release-1gen", RUNNING);
-        ReleaseRequest pending = ReleaseRequest.pending("r-1", "prd", "U0DEV", null, new ImageRef("team/app", CANDIDATE),
-                new ImageDetails(CANDIDATE, List.of("latest"), NOW), TAGGED, null, NOW, NOW.plusSeconds(1800));
-        pending = withMessage(pending, "C0PRD", "1700000000.000100");
+        ReleaseRequest pending = ReleaseRequest.pending("r-1", new ReleaseRequest.Ask(ReleaseRequest.Kind.RELEASE, 0, "prd",
+                "U0DEV", null, new ImageRef("team/app", CANDIDATE), List.of("latest"), NOW, TAGGED, null, NOW,
+                NOW.plusSeconds(1800)));
         ShowStatus.EnvironmentStatus prd = new ShowStatus.EnvironmentStatus("prd", new ShowStatus.Running(
                 new ServiceSnapshot(Optional.of(RUNNING), "app:42", "COMPLETED", 3, 3, NOW.minusSeconds(3600), NOW.minusSeconds(3000))),
-                Optional.of(tags), true, Optional.of(pending), Optional.empty(),
+                Optional.of(tags), true, Optional.of(new ShowStatus.Request(pending, "C0PRD", "1700000000.000100")), Optional.empty(),
                 Optional.of(new EnvironmentLocks.Lock("prd", "U0SRE", "rolled back from sha256:2222 by U0SRE", NOW)));
         ShowStatus.EnvironmentStatus stg = new ShowStatus.EnvironmentStatus("stg", new ShowStatus.Unknown("timed out"),
                 Optional.empty(), false, Optional.empty(), Optional.empty(), Optional.empty());
@@ -93,20 +93,13 @@ class StatusViewsTest {
 
     @Test
     void aRefusalSaysWhatStagingRunsInstead() {
-        assertThat(ProofViews.refusal(CANDIDATE, new ProvenInStaging.RunsAnother("stg", Optional.of(RUNNING), "app:7")))
+        assertThat(RefusalViews.text(new Refusal.Unproven(CANDIDATE, new ProvenInStaging.RunsAnother("stg", Optional.of(RUNNING), "app:7"))))
                 .contains("*stg* does not run the candidate `" + ImageRef.shortDigest(CANDIDATE) + "`",
-                        "it runs `" + ImageRef.shortDigest(RUNNING) + "` (task definition `app:7`)", "No release was requested.");
-        assertThat(ProofViews.refusal(CANDIDATE, new ProvenInStaging.RollingOut("stg", "IN_PROGRESS", NOW)))
+                        "it runs `" + ImageRef.shortDigest(RUNNING) + "` (task definition `app:7`)");
+        assertThat(RefusalViews.text(new Refusal.Unproven(CANDIDATE, new ProvenInStaging.RollingOut("stg", "IN_PROGRESS", NOW))))
                 .contains("rollout is IN_PROGRESS");
-        assertThat(ProofViews.refusal(CANDIDATE, new ProvenInStaging.TooRecent("stg", NOW, Duration.ofMinutes(30))))
+        assertThat(RefusalViews.text(new Refusal.Unproven(CANDIDATE, new ProvenInStaging.TooRecent("stg", NOW, Duration.ofMinutes(30)))))
                 .contains("only since <!date^" + NOW.getEpochSecond(), "for 30 min first");
-    }
-
-    private static ReleaseRequest withMessage(ReleaseRequest r, String channel, String ts) {
-        return new ReleaseRequest(r.id(), r.kind(), r.generations(), r.interrupted(), r.environment(), r.requester(), r.note(),
-                r.candidate(), r.candidateTags(), r.pushedAt(), r.previousDigest(), r.compareUrl(), r.state(), channel, ts,
-                r.requestedAt(), r.expiresAt(), r.approvals(), r.decidedBy(), r.decidedAt(), r.deploymentId(),
-                r.deployedRevision(), r.finishedAt(), r.failure());
     }
 
     private static String text(Object block) {

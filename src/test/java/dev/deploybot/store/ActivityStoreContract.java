@@ -6,11 +6,15 @@ import dev.deploybot.activity.BuildChange;
 import dev.deploybot.activity.DeploymentChange;
 import dev.deploybot.activity.EventInbox;
 import dev.deploybot.activity.ImagePushed;
+import dev.deploybot.activity.Outbox;
 import dev.deploybot.activity.Progress;
 import dev.deploybot.activity.ReleaseThreads;
 import dev.deploybot.activity.Subject;
 import dev.deploybot.activity.Tracked;
 import dev.deploybot.build.BuildRecord;
+import dev.deploybot.release.ReleaseJournal;
+import dev.deploybot.release.ReleaseRequest;
+import dev.deploybot.release.ReleaseTestData;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -193,9 +197,15 @@ abstract class ActivityStoreContract extends MigratedDatabase {
     @Test
     void aReleaseIsFoundByItsDeploymentId() {
         JdbcReleaseJournal releaseJournal = new JdbcReleaseJournal(dataSource);
-        releaseJournal.open(StoreContract.request("r1", "prd"));
-        releaseJournal.attachMessage("r1", "C0PRD", "1700000000.000500");
-        releaseJournal.deploymentStarted("r1", "ecs-svc/42", "arn:aws:ecs:task-definition/app:7");
+        JdbcOutbox outbox = new JdbcOutbox(dataSource);
+        ReleaseRequest deploying = ReleaseTestData.aRelease().deploying("ecs-svc/42", "arn:aws:ecs:task-definition/app:7").build();
+        releaseJournal.open(ReleaseTestData.aRelease().build());
+        assertThat(releaseJournal.save(new ReleaseRequest(deploying.id(), deploying.ask(), deploying.decision(), deploying.deployment(), 0)))
+                .isInstanceOf(ReleaseJournal.Saved.class);
+        assertThat(releases.forDeployment("ecs-svc/42")).contains(new ReleaseThreads.ReleaseThread("r1", "prd", null, null));
+        outbox.show(ReleaseThreads.messageKey("r1"), "C0PRD", new Outbox.Content("release", null), NOW);
+        long letter = outbox.due(NOW, 10).get(0).id();
+        outbox.delivered(letter, 1, "1700000000.000500", NOW);
         assertThat(releases.forDeployment("ecs-svc/42"))
                 .contains(new ReleaseThreads.ReleaseThread("r1", "prd", "C0PRD", "1700000000.000500"));
         assertThat(releases.forDeployment("d-NOPE")).isEmpty();

@@ -1,0 +1,42 @@
+package dev.deploybot.release;
+
+import dev.deploybot.core.Environment;
+
+/**
+ * What the story of a release has to tell, as values: the chat edge decides how each looks (a new status of
+ * the release's message, a line in its thread, or both).
+ */
+public sealed interface ReleaseNews {
+    /** The request is open: ask the approvers. */
+    record Requested() implements ReleaseNews {
+    }
+
+    /** A decision was taken (approved, rejected, cancelled, expired, superseded); the request's state tells which. */
+    record Decided() implements ReleaseNews {
+    }
+
+    record ApprovalCounted(int approvals, int required) implements ReleaseNews {
+    }
+
+    /** One tag of a plan was moved; {@code restore} when it was put back after a failure. */
+    record TagMoved(String tag, String digest, String previousDigest, boolean restore) implements ReleaseNews {
+    }
+
+    record TagsMoved() implements ReleaseNews {
+    }
+
+    /** A release this rollback replaces was stopped at the service. */
+    record DeploymentStopped(String digest) implements ReleaseNews {
+    }
+
+    record DeploymentStarted(Environment.Strategy strategy, String deploymentId, String revision) implements ReleaseNews {
+    }
+
+    /** @param progress the service's own account, e.g. "2/3 tasks running" */
+    record DeploymentProgress(String progress) implements ReleaseNews {
+    }
+
+    /** The request ended (succeeded or failed; its deployment tells why). */
+    record Finished(String progress) implements ReleaseNews {
+    }
+}

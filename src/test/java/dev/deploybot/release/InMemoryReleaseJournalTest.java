@@ -1,0 +1,8 @@
+package dev.deploybot.release;
+
+class InMemoryReleaseJournalTest extends ReleaseJournalContract {
+    @Override
+    protected ReleaseJournal newJournal() {
+        return new InMemoryReleaseJournal();
+    }
+}
