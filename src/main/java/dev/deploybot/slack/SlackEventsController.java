@@ -4,6 +4,7 @@ import com.slack.api.bolt.request.RequestHeaders;
 import com.slack.api.bolt.util.SlackRequestParser;
 import dev.deploybot.config.SlackSettings;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -28,6 +29,7 @@ import java.util.TreeMap;
  * request, then hands it to {@link SlackDispatch}. Blocking executor: Bolt's API is synchronous.
  */
 @Controller("/slack/events")
+@Requires(property = "deploybot.slack.http-enabled", notEquals = "false")
 public class SlackEventsController {
     private static final Logger LOG = LoggerFactory.getLogger(SlackEventsController.class);
     private final SlackDispatch dispatch;
