@@ -186,6 +186,7 @@ final class ConsoleSlack implements AutoCloseable {
         return mrkdwn == null ? "" : mrkdwn
                 .replaceAll("<@([A-Z0-9]+)>", "@$1")
                 .replaceAll("<#([A-Z0-9]+)(\\|[^>]*)?>", "#$1")
+                .replaceAll("<!subteam\\^([A-Z0-9]+)(\\|[^>]*)?>", "@$1")
                 .replaceAll("<!date\\^\\d+\\^[^|]*\\|([^>]*)>", "$1")
                 .replaceAll("<(https?://[^|>]+)\\|([^>]+)>", "$2 ($1)")
                 .replaceAll("<(https?://[^>]+)>", "$1")

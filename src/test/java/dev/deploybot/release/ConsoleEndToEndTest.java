@@ -21,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
 
 import static dev.deploybot.release.ReleaseScenario.CLUSTER;
 import static dev.deploybot.release.ReleaseScenario.DEV;
-import static dev.deploybot.release.ReleaseScenario.SRE;
+import static dev.deploybot.release.ReleaseScenario.LEAD;
 import static dev.deploybot.release.ReleaseScenario.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -59,9 +59,9 @@ class ConsoleEndToEndTest {
 
             keys.println("approve");
             sees(screen, console, "someone else has to approve");
-            keys.println("as " + SRE);
+            keys.println("as " + LEAD);
             keys.println("approve");
-            sees(screen, console, "Approved by @" + SRE);
+            sees(screen, console, "Approved by @" + LEAD);
 
             await().until(() -> aws.ecs().updateServiceCalls().stream().anyMatch(call -> call.get("service").asText().equals("web")));
             assertThat(image(aws.ecs().registeredTaskDefinitions().get(0), "web")).isEqualTo(FakeEcr.repositoryUri("app") + "@" + prd.candidate);
