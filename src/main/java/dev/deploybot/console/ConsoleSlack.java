@@ -88,7 +88,6 @@ final class ConsoleSlack implements AutoCloseable {
             }
             // Approver groups: in the console nobody is in a group; name users as approvers to try the rules.
             case "usergroups.users.list" -> answer.putArray("users");
-            case "users.info" -> answer.putObject("user").put("id", params.get("user")).put("name", params.get("user"));
             default -> answer.put("ok", false).put("error", "unknown_method");
         }
         reply(exchange, answer.toString());
