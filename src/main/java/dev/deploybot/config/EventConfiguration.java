@@ -52,7 +52,9 @@ public class EventConfiguration {
             @Value("${deploybot.events.reconcile.interval:2m}") Duration reconcileInterval,
             @Value("${deploybot.events.retention:7d}") Duration retention,
             @Value("${deploybot.events.max-attempts:5}") int maxAttempts,
-            @Value("${deploybot.events.http.retry-delay:30s}") Duration httpRetryDelay) {
+            @Value("${deploybot.events.http.retry-delay:30s}") Duration httpRetryDelay,
+            @Value("${deploybot.events.http.threads:4}") int httpThreads,
+            @Value("${deploybot.events.http.queue:10000}") int httpQueue) {
         ConfigurationProblems problems = new ConfigurationProblems();
         Optional<String> queue = Optional.ofNullable(queueUrl).filter(url -> !url.isBlank());
         queue.ifPresent(url -> {
@@ -104,10 +106,16 @@ public class EventConfiguration {
             problems.add("deploybot.events.max-attempts", "must be between 1 and 100");
         }
         positive(problems, "deploybot.events.http.retry-delay", httpRetryDelay);
+        if (httpThreads < 1 || httpThreads > 64) {
+            problems.add("deploybot.events.http.threads", "must be between 1 and 64");
+        }
+        if (httpQueue < 0 || httpQueue > 100_000) {
+            problems.add("deploybot.events.http.queue", "must be between 0 and 100000");
+        }
         problems.throwIfAny();
         return new EventSettings(queue, queueWait, batchSize, threads, visibilityTimeout, queueRetryDelay, key,
                 apiKeyHeader.toLowerCase(Locale.ROOT), maxBodyBytes, deliveryInterval, retryDelay, updateSpacing,
-                reconcileInterval, retention, maxAttempts, httpRetryDelay);
+                reconcileInterval, retention, maxAttempts, httpRetryDelay, httpThreads, httpQueue);
     }
 
     @Singleton

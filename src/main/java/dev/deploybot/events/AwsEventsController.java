@@ -2,7 +2,6 @@ package dev.deploybot.events;
 
 import dev.deploybot.activity.EventInbox;
 import dev.deploybot.config.EventSettings;
-import dev.deploybot.config.WorkExecutor;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -13,20 +12,24 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import jakarta.inject.Named;
+import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The door for EventBridge API destinations. EventBridge gives up after 5 seconds and retries on 5xx, so the
- * answer comes as soon as the event is durably kept; handling runs on the bounded work executor (or, if that
- * is full, from the store a little later). Without {@code DEPLOYBOT_EVENTS_API_KEY} the door does not exist.
+ * answer comes as soon as the event is read and durably kept (a permanently bad one gets 400, so it is not retried);
+ * handling runs on the door's own bounded pool (or, when that is full, from the store a little later). Without {@code DEPLOYBOT_EVENTS_API_KEY} the door does not exist.
  */
 @Controller("/events")
 public class AwsEventsController {
@@ -38,9 +41,16 @@ public class AwsEventsController {
     /** The key's digest: comparing digests takes the same time whatever the length or content of a guess. */
     private final byte[] keyDigest;
 
-    AwsEventsController(EventIntake intake, EventSettings settings, @Named(WorkExecutor.NAME) ExecutorService work) {
+    AwsEventsController(EventIntake intake, EventSettings settings) {
         this.intake = intake;
-        this.work = work;
+        // Its own bounded pool: a burst of events never takes the threads that run commands, nor the reverse.
+        AtomicInteger threads = new AtomicInteger();
+        this.work = new ThreadPoolExecutor(settings.httpThreads(), settings.httpThreads(), 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(Math.max(1, settings.httpQueue())), runnable -> {
+                    Thread thread = new Thread(runnable, "deploybot-events-http-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
         this.header = settings.apiKeyHeader();
         this.maxBodyBytes = settings.maxBodyBytes();
         this.keyDigest = settings.apiKey().map(AwsEventsController::sha256).orElse(null);
@@ -82,7 +92,7 @@ public class AwsEventsController {
         try {
             work.execute(() -> handle(event, text));
         } catch (RejectedExecutionException busy) {
-            LOG.info("work queue full; event {} is handled from the store shortly", event.id());
+            LOG.debug("event queue full; event {} is handled from the store shortly", event.id());
         }
         return HttpResponse.<String>status(HttpStatus.ACCEPTED).body("{\"status\":\"accepted\"}");
     }
@@ -92,6 +102,15 @@ public class AwsEventsController {
             intake.handle(event, body);
         } catch (RuntimeException e) {
             LOG.warn("could not count a failed attempt at event {}; it is tried again from the store: {}", event.id(), e.toString());
+        }
+    }
+
+    /** Lets handlers that started finish; what waits is in the store and handled after the restart. */
+    @PreDestroy
+    void stop() throws InterruptedException {
+        work.shutdown();
+        if (!work.awaitTermination(10, TimeUnit.SECONDS)) {
+            work.shutdownNow();
         }
     }
 

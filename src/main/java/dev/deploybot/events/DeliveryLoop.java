@@ -5,6 +5,7 @@ import dev.deploybot.config.EventSettings;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Provider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Context
 public class DeliveryLoop {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryLoop.class);
-    private final DeliverActivity deliver;
+    /** Resolved on the delivery thread: building the Slack client it needs is kept off the start path. */
+    private final Provider<DeliverActivity> deliver;
     private final EventSettings settings;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread t = new Thread(runnable, "deploybot-deliver");
@@ -31,7 +33,7 @@ public class DeliveryLoop {
     /** At most one extra round waits behind the running one, however often it is woken. */
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
 
-    DeliveryLoop(DeliverActivity deliver, EventSettings settings) {
+    DeliveryLoop(Provider<DeliverActivity> deliver, EventSettings settings) {
         this.deliver = deliver;
         this.settings = settings;
     }
@@ -39,7 +41,7 @@ public class DeliveryLoop {
     @PostConstruct
     void start() {
         long interval = settings.deliveryInterval().toMillis();
-        thread.scheduleWithFixedDelay(this::round, interval, interval, TimeUnit.MILLISECONDS);
+        thread.scheduleWithFixedDelay(this::round, 0, interval, TimeUnit.MILLISECONDS);
     }
 
     /** Delivers soon, without waiting for the next tick. */
@@ -59,7 +61,7 @@ public class DeliveryLoop {
     private void round() {
         try {
             // Keep going while there is work, so a backlog after an outage drains without waiting for ticks.
-            while (!thread.isShutdown() && deliver.deliverDue() > 0) {
+            while (!thread.isShutdown() && deliver.get().deliverDue() > 0) {
                 Thread.onSpinWait();
             }
         } catch (RuntimeException e) {

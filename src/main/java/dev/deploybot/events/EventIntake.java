@@ -49,15 +49,12 @@ public class EventIntake {
     }
 
     /**
-     * An event read and translated, not yet kept.
+     * An event read and translated, not yet kept: small, so thousands can wait for a handler (the JSON is dropped).
      *
      * @param label  its detail-type when the bot reads it, else {@link #OTHER}
      * @param change what it tells; empty when there is nothing to track (an unknown detail-type, an ECR delete)
      */
-    public record ReadEvent(EventEnvelope envelope, String label, Optional<Change> change) {
-        public String id() {
-            return envelope.id();
-        }
+    public record ReadEvent(String id, String detailType, String label, Optional<Change> change) {
     }
 
     public sealed interface Outcome permits Duplicate, Ignored, Handled, Failed, SetAside {
@@ -98,10 +95,10 @@ public class EventIntake {
         }
         EventTranslator translator = translators.get(event.detailType());
         if (translator == null) {
-            return new ReadEvent(event, OTHER, Optional.empty());
+            return new ReadEvent(event.id(), event.detailType(), OTHER, Optional.empty());
         }
         try {
-            return new ReadEvent(event, translator.detailType(), translator.translate(event));
+            return new ReadEvent(event.id(), event.detailType(), translator.detailType(), translator.translate(event));
         } catch (MalformedEvent problem) {
             count("deploybot.events.ignored", translator.detailType(), "reason", "malformed");
             throw problem;
@@ -114,7 +111,7 @@ public class EventIntake {
      */
     public EventInbox.Admission admit(ReadEvent event, String body, String door) {
         count("deploybot.events.received", event.label(), "door", door);
-        EventInbox.Admission admission = inbox.admit(new EventInbox.ReceivedEvent(event.id(), event.envelope().detailType(),
+        EventInbox.Admission admission = inbox.admit(new EventInbox.ReceivedEvent(event.id(), event.detailType(),
                 body, clock.instant()));
         if (admission == EventInbox.Admission.HANDLED) {
             meters.counter("deploybot.events.duplicates").increment();

@@ -12,7 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +31,8 @@ public class Housekeeping {
     /** Looked up on first use: the AWS client behind it needs a region, which start-up must not. */
     private final Provider<ReconcileBuilds> reconcile;
     private final EventInbox inbox;
-    private final EventIntake intake;
+    /** Resolved on first use, off the start path like the rest of its work. */
+    private final Provider<EventIntake> intake;
     private final DeliveryLoop delivery;
     private final EventSettings settings;
     private final Clock clock;
@@ -39,7 +42,7 @@ public class Housekeeping {
         return t;
     });
 
-    Housekeeping(Provider<ReconcileBuilds> reconcile, EventInbox inbox, EventIntake intake, DeliveryLoop delivery,
+    Housekeeping(Provider<ReconcileBuilds> reconcile, EventInbox inbox, Provider<EventIntake> intake, DeliveryLoop delivery,
                  EventSettings settings, Clock clock) {
         this.reconcile = reconcile;
         this.inbox = inbox;
@@ -72,20 +75,31 @@ public class Housekeeping {
         }
     }
 
-    /** Each left-over event on its own: one that fails is counted and, after its last attempt, set aside. */
+    /**
+     * Each left-over event on its own, oldest first, until none is left: one that fails is counted (and after its
+     * last attempt set aside) and not tried again in the same pass, so it never holds up the ones behind it.
+     */
     void sweep() {
-        List<EventInbox.ReceivedEvent> leftOver;
-        try {
-            leftOver = inbox.unhandled(clock.instant().minus(settings.httpRetryDelay()), SWEEP_BATCH);
-        } catch (RuntimeException e) {
-            LOG.warn("could not look for left-over events: {}", e.toString());
-            return;
-        }
-        for (EventInbox.ReceivedEvent event : leftOver) {
+        Set<String> tried = new HashSet<>();
+        while (!threads.isShutdown()) {
+            List<EventInbox.ReceivedEvent> leftOver;
             try {
-                intake.retry(event);
+                leftOver = inbox.unhandled(clock.instant().minus(settings.httpRetryDelay()), SWEEP_BATCH + tried.size()).stream()
+                        .filter(event -> !tried.contains(event.id())).toList();
             } catch (RuntimeException e) {
-                LOG.warn("could not count a failed attempt at event {}: {}", event.id(), e.toString());
+                LOG.warn("could not look for left-over events: {}", e.toString());
+                return;
+            }
+            if (leftOver.isEmpty()) {
+                return;
+            }
+            for (EventInbox.ReceivedEvent event : leftOver) {
+                tried.add(event.id());
+                try {
+                    intake.get().retry(event);
+                } catch (RuntimeException e) {
+                    LOG.warn("could not count a failed attempt at event {}: {}", event.id(), e.toString());
+                }
             }
         }
     }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,6 +53,7 @@ public class SqsEventPoller {
     private final Set<Batch> inFlight = ConcurrentHashMap.newKeySet();
     private final Thread poller;
     private volatile boolean running = true;
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     SqsEventPoller(EventQueue queue, EventIntake intake, EventSettings settings) {
         this.queue = queue;
@@ -75,9 +77,8 @@ public class SqsEventPoller {
         Duration backoff = Duration.ofSeconds(1);
         int size = settings.batchSize();
         while (running) {
-            try {
-                capacity.acquire(size); // receive only what can be worked on soon; the rest stays in the queue
-            } catch (InterruptedException e) {
+            // Receive only what can be worked on soon; the rest stays in the queue for other replicas.
+            if (!awaitCapacity(size)) {
                 return;
             }
             List<EventQueue.QueuedMessage> messages;
@@ -190,11 +191,26 @@ public class SqsEventPoller {
         }
     }
 
-    private boolean pause(Duration duration) {
+    private boolean awaitCapacity(int size) {
         try {
-            Thread.sleep(duration.toMillis());
+            while (!capacity.tryAcquire(size, 100, TimeUnit.MILLISECONDS)) {
+                if (!running) {
+                    return false;
+                }
+            }
             return true;
         } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** @return false when stopping cut the pause short */
+    private boolean pause(Duration duration) {
+        try {
+            return !stopped.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return false;
         }
     }
@@ -211,7 +227,8 @@ public class SqsEventPoller {
     @PreDestroy
     void stop() throws InterruptedException {
         running = false;
-        poller.interrupt();
+        // Not an interrupt: the SDK would throw away the answer of the receive in flight, hiding what it brought.
+        stopped.countDown();
         poller.join(settings.queueWait().plus(STOP_MARGIN).toMillis());
         workers.shutdown();
         if (!workers.awaitTermination(settings.visibilityTimeout().toSeconds(), TimeUnit.SECONDS)) {

@@ -5,60 +5,73 @@ import dev.deploybot.testing.FakeAws;
 import dev.deploybot.testing.FakeSlack;
 import dev.deploybot.testing.SlackRequests;
 
-import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * How fast Slack gets its answer. Slack gives up on a slash command after 3 s, so the ack path (signature
- * check, parsing, routing, one audit write) must stay far below that. Starts the real application against
- * the fakes on loopback and sends signed {@code /deploy stg} commands one after another; prints latency
- * percentiles and heap use. Numbers, not a test: run it with
- * {@code mvn -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.deploybot.bench.AckLatencyBenchmark}.
+ * How fast Slack gets its answer to {@code /deploy help} at a fixed arrival rate (an open model: requests are
+ * due at fixed times whether or not earlier ones were answered, and each latency counts from its due time, so
+ * a stall shows in every request it delays). The real application against the fakes, over loopback.
  */
-public final class AckLatencyBenchmark {
-    private static final int WARM_UP = 200;
-    private static final int MEASURED = 2000;
+final class AckLatencyBenchmark {
+    private static final int SECONDS_PER_RATE = 10;
 
     private AckLatencyBenchmark() {
     }
 
-    public static void main(String[] args) {
-        try (FakeSlack slack = FakeSlack.start(); FakeAws aws = FakeAws.start()) {
-            aws.codeBuild().createProject("app-stg");
-            try (DeploybotApp app = DeploybotApp.start(slack, aws, Map.of(
-                    "deploybot.environments.stg.channel", "C0STG",
-                    "deploybot.environments.stg.build.project", "app-stg",
-                    "deploybot.work.queue", "10000"))) {
-                SlackRequests requests = app.slack();
-                for (int i = 0; i < WARM_UP; i++) {
-                    requests.slashCommand("U0BENCH", "C0STG", "/deploy", "stg main");
-                }
-                List<Long> micros = new ArrayList<>();
-                for (int i = 0; i < MEASURED; i++) {
-                    long start = System.nanoTime();
-                    HttpResponse<String> ack = requests.slashCommand("U0BENCH", "C0STG", "/deploy", "stg main");
-                    micros.add((System.nanoTime() - start) / 1_000);
-                    if (ack.statusCode() != 200) {
-                        throw new IllegalStateException("ack " + ack.statusCode());
-                    }
-                }
-                Collections.sort(micros);
-                System.gc();
-                long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024);
-                System.out.printf("/deploy stg ack over loopback, %d signed requests after %d warm-up:%n", MEASURED, WARM_UP);
-                System.out.printf("  p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n", percentile(micros, 50),
-                        percentile(micros, 90), percentile(micros, 99), micros.get(micros.size() - 1) / 1000.0);
-                System.out.printf("  heap used after GC (app, fakes and client in one JVM): %d MiB%n", heap);
+    static List<Row> measure(int... rates) {
+        List<Row> rows = new ArrayList<>();
+        try (FakeSlack slack = FakeSlack.start(); FakeAws aws = FakeAws.start();
+             DeploybotApp app = DeploybotApp.start(slack, aws, Map.of("deploybot.environments.stg.channel", "C0STG"))) {
+            SlackRequests requests = app.slack();
+            run(requests, 200, 5); // warm-up: the JIT, the pools, Bolt's first auth.test
+            for (int rate : rates) {
+                Result result = run(requests, rate, SECONDS_PER_RATE);
+                String target = rate == 300 ? "within 1.2x of a bare Bolt app" : "";
+                rows.add(new Row("`/deploy help` ack at " + rate + " req/s (open model), p50 / p99 / max",
+                        String.format("%.2f / %.2f / %.2f ms%s", result.latency.millis(50), result.latency.millis(99),
+                                result.latency.millis(100), result.failures > 0 ? " (" + result.failures + " not 200)" : ""),
+                        target));
             }
         }
-        System.exit(0);
+        return rows;
     }
 
-    private static double percentile(List<Long> sorted, int percent) {
-        return sorted.get(Math.min(sorted.size() - 1, sorted.size() * percent / 100)) / 1000.0;
+    private record Result(Percentiles latency, int failures) {
+    }
+
+    private static Result run(SlackRequests requests, int rate, int seconds) {
+        int total = rate * seconds;
+        long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
+        ConcurrentLinkedQueue<Long> micros = new ConcurrentLinkedQueue<>();
+        AtomicInteger failures = new AtomicInteger();
+        ExecutorService clients = Executors.newCachedThreadPool();
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+        for (int i = 0; i < total; i++) {
+            long due = start + i * intervalNanos;
+            LockSupport.parkNanos(due - System.nanoTime());
+            clients.execute(() -> {
+                HttpResponse<String> ack = requests.slashCommand("U0BENCH", "C0STG", "/deploy", "help");
+                micros.add((System.nanoTime() - due) / 1_000);
+                if (ack.statusCode() != 200) {
+                    failures.incrementAndGet();
+                }
+            });
+        }
+        clients.shutdown();
+        try {
+            clients.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new Result(new Percentiles(new ArrayList<>(micros)), failures.get());
     }
 }

@@ -6,7 +6,9 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 import java.net.URI;
 import java.util.List;
@@ -61,6 +63,16 @@ public final class ElasticMq implements AutoCloseable {
         client.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
     }
 
+    /** Sends many bodies, ten to a call as EventBridge's SQS target may. */
+    public void sendAll(String queueUrl, List<String> bodies) {
+        for (int from = 0; from < bodies.size(); from += 10) {
+            List<String> batch = bodies.subList(from, Math.min(bodies.size(), from + 10));
+            client.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(java.util.stream.IntStream.range(0, batch.size())
+                    .mapToObj(i -> SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(batch.get(i)).build())
+                    .toList()));
+        }
+    }
+
     /** Messages currently visible plus those in flight. */
     public int approximateCount(String queueUrl) {
         Map<QueueAttributeName, String> attributes = client.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
@@ -74,6 +86,14 @@ public final class ElasticMq implements AutoCloseable {
     public int visibleCount(String queueUrl) {
         return Integer.parseInt(client.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
                 QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes().get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+    }
+
+    /** How often each visible message has been received so far, looked at without hiding it. */
+    public List<Integer> receiveCountsOfVisible(String queueUrl) {
+        return client.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).visibilityTimeout(0)
+                        .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages().stream()
+                .map(message -> Integer.parseInt(message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)) - 1)
+                .toList();
     }
 
     /** Takes whatever is visible (hiding it for a minute). */
