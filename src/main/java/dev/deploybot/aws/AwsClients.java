@@ -3,45 +3,71 @@ package dev.deploybot.aws;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
-import java.time.Duration;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.codebuild.CodeBuildClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
+import java.time.Duration;
+
 /**
  * The SDK clients, built with the default region and credential chains and no endpoint override:
  * that is what lets {@code AWS_ENDPOINT_URL} and {@code AWS_ENDPOINT_URL_<SERVICE>} (and their
- * {@code aws.endpointUrl*} system properties) point the bot at a proxy or a test double.
+ * {@code aws.endpointUrl*} system properties) point the bot at a proxy or a test double. Every client has
+ * a call budget: build new ones with {@link #budgeted}.
  */
 @Factory
 public class AwsClients {
+    /** Connecting is quick when the endpoint is there at all; a slow connect is not worth most of an attempt. */
+    private static final Duration MAX_CONNECT = Duration.ofSeconds(2);
+    private final AwsCallBudgets budgets;
+
+    AwsClients(AwsCallBudgets budgets) {
+        this.budgets = budgets;
+    }
+
+    /**
+     * The one way to build an SDK client for any service, e.g. {@code budgeted(CloudWatchClient.builder(),
+     * budgets.controlPlane())}: the JDK HTTP client, reads that time out with the attempt, and the SDK's attempt
+     * and total timeouts (retries included).
+     */
+    public static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C budgeted(B builder, CallBudget budget) {
+        Duration connect = budget.attempt().compareTo(MAX_CONNECT) < 0 ? budget.attempt() : MAX_CONNECT;
+        return builder.httpClient(UrlConnectionHttpClient.builder().connectionTimeout(connect).socketTimeout(budget.attempt()).build())
+                .overrideConfiguration(configuration -> configuration
+                        .apiCallAttemptTimeout(budget.attempt())
+                        .apiCallTimeout(budget.total()))
+                .build();
+    }
 
     @Singleton
     @Bean(preDestroy = "close")
     CodeBuildClient codeBuild() {
-        return CodeBuildClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        return budgeted(CodeBuildClient.builder(), budgets.controlPlane());
     }
 
     @Singleton
     @Bean(preDestroy = "close")
     EcrClient ecr() {
-        return EcrClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        return budgeted(EcrClient.builder(), budgets.controlPlane());
     }
 
     @Singleton
     @Bean(preDestroy = "close")
     EcsClient ecs() {
-        return EcsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        return budgeted(EcsClient.builder(), budgets.controlPlane());
     }
 
     @Singleton
     @Bean(preDestroy = "close")
     CodeDeployClient codeDeploy() {
-        return CodeDeployClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        return budgeted(CodeDeployClient.builder(), budgets.controlPlane());
     }
 
     /**
@@ -51,15 +77,20 @@ public class AwsClients {
     @Singleton
     @Bean(preDestroy = "close")
     CloudWatchClient cloudWatch() {
-        return CloudWatchClient.builder().httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(c -> c.apiCallAttemptTimeout(Duration.ofSeconds(5)).apiCallTimeout(Duration.ofSeconds(12)))
-                .build();
+        return budgeted(CloudWatchClient.builder(), new CallBudget(Duration.ofSeconds(5), Duration.ofSeconds(12)));
     }
 
-    /** Only built when the events queue is configured (its poller is the one user). */
+    /** Reads a failed migration's last log lines: a courtesy, so it gets little time before the failure is told without them. */
+    @Singleton
+    @Bean(preDestroy = "close")
+    CloudWatchLogsClient logs() {
+        return budgeted(CloudWatchLogsClient.builder(), new CallBudget(Duration.ofSeconds(5), Duration.ofSeconds(15)));
+    }
+
+    /** Only built when the events queue is configured (its poller is the one user); its receive waits on purpose. */
     @Singleton
     @Bean(preDestroy = "close")
     SqsClient sqs() {
-        return SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        return budgeted(SqsClient.builder(), budgets.longPoll());
     }
 }

@@ -11,6 +11,12 @@ public interface BuildAnnouncer {
     /** Posts the "build started" message in the environment's channel; returns its timestamp when posted. */
     Optional<String> started(Environment environment, StartedBuild build, GitRef ref, Actor requester);
 
+    /** Tells only the requester that the CI service did not answer in time and is asked once more. */
+    void askingAgain(Environment environment, GitRef ref, Actor requester, String channelId);
+
+    /** Tells only the requester that the CI service did not answer again: the build may or may not have started. */
+    void mayHaveStarted(Environment environment, GitRef ref, Actor requester, String channelId);
+
     /** Tells only the requester that the CI service refused. */
     void refused(Environment environment, GitRef ref, Actor requester, String channelId, ExternalFailure failure);
 }

@@ -5,6 +5,7 @@ import dev.deploybot.core.AuditEntry;
 import dev.deploybot.core.AuditTrail;
 import dev.deploybot.core.Environment;
 import dev.deploybot.core.ExternalFailure;
+import dev.deploybot.core.OutcomeUnknown;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
@@ -27,7 +28,7 @@ public class StartBuild {
         this.clock = clock;
     }
 
-    public sealed interface Outcome permits Started, AlreadyStarted, Refused {
+    public sealed interface Outcome permits Started, AlreadyStarted, Refused, Unknown {
     }
 
     public record Started(StartedBuild build) implements Outcome {
@@ -40,6 +41,10 @@ public class StartBuild {
     public record Refused(ExternalFailure failure) implements Outcome {
     }
 
+    /** CodeBuild did not answer in time, twice: the build may or may not have started. */
+    public record Unknown(OutcomeUnknown failure) implements Outcome {
+    }
+
     /**
      * @param commandKey unique per Slack command invocation; the same key always maps to the same build
      * @param replyChannel where the requester typed the command, for private answers
@@ -49,7 +54,12 @@ public class StartBuild {
                 .orElseThrow(() -> new IllegalArgumentException(environment.name() + " has no build project"));
         StartedBuild build;
         try {
-            build = runner.start(new BuildRequest(settings.project(), ref, Map.of(), commandKey));
+            build = startAskingAgainOnce(new BuildRequest(settings.project(), ref, Map.of(), commandKey), environment, requester,
+                    replyChannel);
+        } catch (OutcomeUnknown unknown) {
+            record(environment, requester, "unknown", "no answer in time " + ref);
+            announcer.mayHaveStarted(environment, ref, requester, replyChannel);
+            return new Unknown(unknown);
         } catch (ExternalFailure failure) {
             record(environment, requester, "refused", failure.code() + " " + ref);
             announcer.refused(environment, ref, requester, replyChannel, failure);
@@ -65,6 +75,19 @@ public class StartBuild {
         announcer.started(environment, build, ref, requester)
                 .ifPresent(ts -> log.attachMessage(build.id(), environment.channel(), ts));
         return new Started(build);
+    }
+
+    /**
+     * After a timeout the build may have started. Asking again with the same idempotency token is safe: CodeBuild
+     * answers with the build it started for the token, or starts it now.
+     */
+    private StartedBuild startAskingAgainOnce(BuildRequest request, Environment environment, Actor requester, String replyChannel) {
+        try {
+            return runner.start(request);
+        } catch (OutcomeUnknown unknown) {
+            announcer.askingAgain(environment, request.ref(), requester, replyChannel);
+            return runner.start(request);
+        }
     }
 
     private void record(Environment environment, Actor requester, String outcome, String detail) {

@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -25,6 +27,9 @@ public class EnvironmentCatalog {
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     private static final Pattern APPROVER = Pattern.compile("[UWS][A-Z0-9]{2,20}");
     private static final Pattern ALARM_NAME = Pattern.compile("[^\\p{Cntrl}]{1,255}");
+    /** ECS container names: letters, digits, hyphens and underscores, up to 255. */
+    private static final Pattern CONTAINER = Pattern.compile("[A-Za-z0-9_-]{1,255}");
+    private static final Set<String> IMAGE_FIELDS = Set.of("repository", "container", "default");
     private static final Pattern AWS_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:/-]{0,1599}");
 
     @Context
@@ -51,6 +56,9 @@ public class EnvironmentCatalog {
             Optional<Environment.DeploySettings> deploy = deploy(key + ".deploy", properties.getDeploy(), problems);
             if (release.isPresent() && deploy.isEmpty()) {
                 problems.add(key + ".deploy", "required with release: how the released image is put into service");
+            }
+            if (release.isPresent() && deploy.isPresent()) {
+                migrationRunsAReleasedImage(key, release.get(), deploy.get(), problems);
             }
             if (problems.count() == known) {
                 environments.add(new Environment(properties.getName(), properties.getChannel(), properties.getChannels(),
@@ -85,9 +93,7 @@ public class EnvironmentCatalog {
             return Optional.empty();
         }
         int known = problems.count();
-        if (release.getRepository() == null || !REPOSITORY.matcher(release.getRepository()).matches()) {
-            problems.add(key + ".repository", "required: the ECR repository name (like team/app), not its URI");
-        }
+        List<Environment.ReleasedImage> images = images(key, release, problems);
         if (release.getSourceTag() == null || !TAG.matcher(release.getSourceTag()).matches()) {
             problems.add(key + ".source-tag", "must be an image tag (default latest)");
         }
@@ -122,13 +128,121 @@ public class EnvironmentCatalog {
             problems.add(key + ".commit-tag-pattern", "is not a regular expression");
         }
         return problems.count() > known ? Optional.empty() : Optional.of(new Environment.ReleaseSettings(
-                release.getRepository(), release.getSourceTag(), release.getTags(), release.getApprovers(),
+                images.get(0).repository(), release.getSourceTag(), release.getTags(), release.getApprovers(),
                 release.getRequiredApprovals(), release.isAllowSelfApproval(), release.getExpiresAfter(),
                 Optional.ofNullable(release.getCompareUrl()), release.getCommitTagPattern(),
                 rollback == null ? Environment.RollbackPolicy.SAFE
                         : new Environment.RollbackPolicy(rollback.isRequiresApproval(), rollback.isApproverMaySelfApprove()),
                 "restore-tags".equals(release.getOnFailure()), bake(key + ".bake", release.getBake(), problems),
-                requirement(key, release, problems)));
+                requirement(key, release, problems), images));
+    }
+
+    /**
+     * {@code release.repository} alone (one image), or {@code release.images}: each a repository and the container
+     * it feeds, one of them {@code default: true} (else the first). The default comes first.
+     */
+    private static List<Environment.ReleasedImage> images(String key, EnvironmentProperties.ReleaseProperties release,
+                                                          ConfigurationProblems problems) {
+        if (release.getImages().isEmpty()) {
+            if (release.getRepository() == null || !REPOSITORY.matcher(release.getRepository()).matches()) {
+                problems.add(key + ".repository", "required: the ECR repository name (like team/app), not its URI;"
+                        + " or list several under release.images");
+                return List.of();
+            }
+            return List.of(new Environment.ReleasedImage(release.getRepository(), Optional.empty()));
+        }
+        if (release.getRepository() != null) {
+            problems.add(key + ".repository", "set either release.repository (one image) or release.images, not both");
+        }
+        List<Environment.ReleasedImage> images = new ArrayList<>();
+        Set<String> repositories = new HashSet<>();
+        Set<String> containers = new HashSet<>();
+        int defaults = 0;
+        for (int i = 0; i < release.getImages().size(); i++) {
+            Map<String, Object> image = release.getImages().get(i);
+            String at = key + ".images[" + i + "]";
+            for (String field : image.keySet()) {
+                if (!IMAGE_FIELDS.contains(field)) {
+                    problems.add(at + "." + field, "unknown; an image has repository, container and default");
+                }
+            }
+            String repository = text(image.get("repository"));
+            String container = text(image.get("container"));
+            String isDefault = String.valueOf(image.getOrDefault("default", "false")).trim();
+            if (repository == null || !REPOSITORY.matcher(repository).matches()) {
+                problems.add(at + ".repository", "required: the ECR repository name (like team/app-nginx), not its URI");
+            } else if (!repositories.add(repository)) {
+                problems.add(at + ".repository", "'" + repository + "' is listed twice; each repository is released once");
+            }
+            if (container == null || !CONTAINER.matcher(container).matches()) {
+                problems.add(at + ".container", "required: the container in the task definition this image feeds");
+            } else if (!containers.add(container)) {
+                problems.add(at + ".container", "'" + container + "' is listed twice; a container runs one image");
+            }
+            if (!isDefault.equalsIgnoreCase("true") && !isDefault.equalsIgnoreCase("false")) {
+                problems.add(at + ".default", "must be true or false");
+            }
+            if (repository != null && container != null) {
+                Environment.ReleasedImage released = new Environment.ReleasedImage(repository, Optional.of(container));
+                if (isDefault.equalsIgnoreCase("true")) {
+                    defaults++;
+                    images.add(0, released);
+                } else {
+                    images.add(released);
+                }
+            }
+        }
+        if (defaults > 1) {
+            problems.add(key + ".images", "only one image may be the default (the one the release is named by)");
+        }
+        return images;
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : String.valueOf(value).trim();
+    }
+
+    private static Optional<Environment.MigrationSettings> migration(String key, Environment.Strategy strategy,
+                                                                     EnvironmentProperties.DeployProperties.MigrationProperties migration,
+                                                                     ConfigurationProblems problems) {
+        if (migration == null) {
+            return Optional.empty();
+        }
+        int known = problems.count();
+        if (strategy == Environment.Strategy.CODEBUILD) {
+            problems.add(key, "only for strategy ecs or codedeploy: the task runs next to the ECS service;"
+                    + " a codebuild project runs its own migrations");
+        }
+        if (migration.getTaskDefinition() != null && !AWS_NAME.matcher(migration.getTaskDefinition()).matches()) {
+            problems.add(key + ".task-definition", "must be a task definition family or ARN; leave it out to use the service's own");
+        }
+        if (migration.getContainer() == null || !CONTAINER.matcher(migration.getContainer()).matches()) {
+            problems.add(key + ".container", "required with migration: the container whose command runs and whose exit code decides");
+        }
+        if (migration.getCommand().isEmpty() || migration.getCommand().stream().anyMatch(part -> part == null || part.isBlank())) {
+            problems.add(key + ".command", "required with migration: the command as a list, like [bin/migrate, up]");
+        }
+        if (migration.getTimeout() == null || migration.getTimeout().compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add(key + ".timeout", "must be a duration like 15m (default 15m)");
+        }
+        return problems.count() > known ? Optional.empty() : Optional.of(new Environment.MigrationSettings(
+                Optional.ofNullable(migration.getTaskDefinition()), migration.getContainer(), migration.getCommand(),
+                migration.getTimeout()));
+    }
+
+    /** A migration on the service's own task definition must run one of the released images, or it runs the old code. */
+    private static void migrationRunsAReleasedImage(String key, Environment.ReleaseSettings release,
+                                                    Environment.DeploySettings deploy, ConfigurationProblems problems) {
+        deploy.migration().filter(migration -> migration.taskDefinition().isEmpty()).ifPresent(migration -> {
+            List<String> released = release.images().stream()
+                    .map(image -> image.container().or(deploy::container))
+                    .flatMap(Optional::stream).toList();
+            boolean someContainerUnknown = released.size() < release.images().size();
+            if (!someContainerUnknown && !released.contains(migration.container())) {
+                problems.add(key + ".deploy.migration.container", "'" + migration.container() + "' gets none of the"
+                        + " released images; name one of " + released + " or set deploy.migration.task-definition");
+            }
+        });
     }
 
     private static Optional<Environment.Bake> bake(String key, EnvironmentProperties.ReleaseProperties.BakeProperties bake,
@@ -222,10 +336,11 @@ public class EnvironmentCatalog {
             problems.add(key + ".deployment-config", "only for codedeploy: a deployment configuration name like"
                     + " CodeDeployDefault.ECSCanary10Percent5Minutes");
         }
+        Optional<Environment.MigrationSettings> migration = migration(key + ".migration", strategy, deploy.getMigration(), problems);
         return problems.count() > known ? Optional.empty() : Optional.of(new Environment.DeploySettings(strategy,
                 deploy.getCluster(), deploy.getService(), Optional.ofNullable(deploy.getContainer()),
                 deploy.getContainerPort(), deploy.getApplication(), deploy.getDeploymentGroup(), deploy.getProject(),
-                deploy.getTimeout(), Optional.ofNullable(deploy.getDeploymentConfig())));
+                deploy.getTimeout(), Optional.ofNullable(deploy.getDeploymentConfig()), migration));
     }
 
     private static void require(String key, String value, String what, ConfigurationProblems problems) {

@@ -6,6 +6,7 @@ import io.micronaut.context.annotation.Parameter;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** One entry under {@code deploybot.environments}, as the operator wrote it. Checked by {@link EnvironmentCatalog}. */
 @EachProperty("deploybot.environments")
@@ -133,6 +134,16 @@ public class EnvironmentProperties {
         private BakeProperties bake;
         private String requires;
         private Duration requiresFor = Duration.ZERO;
+        private List<Map<String, Object>> images = List.of();
+
+        /** Each entry: {@code repository}, {@code container}, optionally {@code default: true}. */
+        public List<Map<String, Object>> getImages() {
+            return images;
+        }
+
+        public void setImages(List<Map<String, Object>> images) {
+            this.images = images == null ? List.of() : images;
+        }
 
         public BakeProperties getBake() {
             return bake;
@@ -282,6 +293,55 @@ public class EnvironmentProperties {
         private String project;
         private Duration timeout = Duration.ofMinutes(30);
         private String deploymentConfig;
+        private MigrationProperties migration;
+
+        public MigrationProperties getMigration() {
+            return migration;
+        }
+
+        public void setMigration(MigrationProperties migration) {
+            this.migration = migration;
+        }
+
+        @ConfigurationProperties("migration")
+        public static class MigrationProperties {
+            private String taskDefinition;
+            private String container;
+            private List<String> command = List.of();
+            private Duration timeout = Duration.ofMinutes(15);
+
+            public String getTaskDefinition() {
+                return taskDefinition;
+            }
+
+            public void setTaskDefinition(String taskDefinition) {
+                this.taskDefinition = taskDefinition;
+            }
+
+            public String getContainer() {
+                return container;
+            }
+
+            public void setContainer(String container) {
+                this.container = container;
+            }
+
+            public List<String> getCommand() {
+                return command;
+            }
+
+            public void setCommand(List<String> command) {
+                this.command = command == null ? List.of() : command;
+            }
+
+            public Duration getTimeout() {
+                return timeout;
+            }
+
+            public void setTimeout(Duration timeout) {
+                this.timeout = timeout;
+            }
+        }
 
         public String getDeploymentConfig() {
             return deploymentConfig;

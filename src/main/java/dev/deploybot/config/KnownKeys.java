@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Property;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.env.yaml.YamlPropertySourceLoader;
 import io.micronaut.core.annotation.AnnotationMetadata;
+import io.micronaut.core.annotation.AnnotationValue;
 import io.micronaut.core.io.service.SoftServiceLoader;
 import io.micronaut.core.naming.NameUtils;
 import io.micronaut.inject.BeanDefinition;
@@ -151,12 +152,23 @@ final class KnownKeys {
     /** Keys named inside other annotations ({@code @Scheduled(fixedDelay = "${…:15s}")}): typed by their default. */
     private static void placeholdersIn(AnnotationMetadata metadata, Map<String, Key> keys) {
         for (String annotation : metadata.getAnnotationNames()) {
-            for (Object member : metadata.getValues(annotation).values()) {
-                Matcher placeholder = PLACEHOLDER.matcher(String.valueOf(member));
-                while (placeholder.find()) {
-                    String fallback = placeholder.group(2);
-                    add(placeholder.group(1), fallback != null && isDuration(fallback) ? Duration.class : String.class, keys);
-                }
+            metadata.getValues(annotation).values().forEach(member -> placeholdersIn(member, keys));
+        }
+    }
+
+    /** Repeatable annotations ({@code @Scheduled} is one) keep their values nested inside their container's. */
+    private static void placeholdersIn(Object member, Map<String, Key> keys) {
+        if (member instanceof AnnotationValue<?> nested) {
+            nested.getValues().values().forEach(value -> placeholdersIn(value, keys));
+        } else if (member instanceof Object[] array) {
+            for (Object each : array) {
+                placeholdersIn(each, keys);
+            }
+        } else {
+            Matcher placeholder = PLACEHOLDER.matcher(String.valueOf(member));
+            while (placeholder.find()) {
+                String fallback = placeholder.group(2);
+                add(placeholder.group(1), fallback != null && isDuration(fallback) ? Duration.class : String.class, keys);
             }
         }
     }

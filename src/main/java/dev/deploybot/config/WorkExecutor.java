@@ -6,9 +6,13 @@ import io.micronaut.context.annotation.Value;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,6 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * both ways: a burst of commands cannot exhaust threads or memory; when full, callers are told.
  * Split in lanes so that one kind of work stuck on AWS (a burst of staging builds against a hung
  * CodeBuild) never makes another kind (approvals, rollbacks, unlocks) answer "busy".
+ *
+ * <p>On shutdown each lane stops taking work and waits (up to {@code deploybot.work.shutdown-grace}) for what
+ * runs to finish or pause; only then does the database close. Each lane takes the {@link DataSource} for that
+ * reason alone: a bean is destroyed before the beans it was built from.
  */
 @Factory
 public class WorkExecutor {
@@ -27,42 +35,73 @@ public class WorkExecutor {
     public static final String BUILDS = "deploybot-builds";
     /** Release and rollback requests, approvals and the releases they ship, locks and unlocks. */
     public static final String RELEASES = "deploybot-releases";
+    private static final Logger LOG = LoggerFactory.getLogger(WorkExecutor.class);
+    private final Duration grace;
+
+    WorkExecutor(@Value("${deploybot.work.shutdown-grace:30s}") Duration grace) {
+        this.grace = grace;
+    }
 
     @Singleton
     @Named(NAME)
-    // Never shutdownNow: interrupting a thread in the middle of H2's file I/O closes the database's file
-    // channel. Follow loops stop on their own (see ReleasePipeline#stop) and resume from the journal later.
-    @Bean(preDestroy = "shutdown")
-    ExecutorService work(@Value("${deploybot.work.threads:8}") int threads,
-                         @Value("${deploybot.work.queue:200}") int queue) {
-        return bounded(NAME, threads, queue);
+    @Bean(preDestroy = "drain")
+    Lane work(@Value("${deploybot.work.threads:8}") int threads, @Value("${deploybot.work.queue:200}") int queue,
+              DataSource database) {
+        return new Lane(NAME, threads, queue, grace);
     }
 
     @Singleton
     @Named(BUILDS)
-    @Bean(preDestroy = "shutdown")
-    ExecutorService builds(@Value("${deploybot.work.builds.threads:4}") int threads,
-                           @Value("${deploybot.work.builds.queue:50}") int queue) {
-        return bounded(BUILDS, threads, queue);
+    @Bean(preDestroy = "drain")
+    Lane builds(@Value("${deploybot.work.builds.threads:4}") int threads, @Value("${deploybot.work.builds.queue:50}") int queue,
+                DataSource database) {
+        return new Lane(BUILDS, threads, queue, grace);
     }
 
     @Singleton
     @Named(RELEASES)
-    @Bean(preDestroy = "shutdown")
-    ExecutorService releases(@Value("${deploybot.work.releases.threads:8}") int threads,
-                             @Value("${deploybot.work.releases.queue:100}") int queue) {
-        return bounded(RELEASES, threads, queue);
+    @Bean(preDestroy = "drain")
+    Lane releases(@Value("${deploybot.work.releases.threads:8}") int threads,
+                  @Value("${deploybot.work.releases.queue:100}") int queue, DataSource database) {
+        return new Lane(RELEASES, threads, queue, grace);
     }
 
-    private static ExecutorService bounded(String name, int threads, int queue) {
-        AtomicInteger count = new AtomicInteger();
-        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue),
-                runnable -> {
-                    Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                },
-                new ThreadPoolExecutor.AbortPolicy());
+    /** A bounded pool that refuses work when full and drains, without interrupting, when the process stops. */
+    public static final class Lane extends ThreadPoolExecutor {
+        private final String name;
+        private final Duration grace;
+
+        Lane(String name, int threads, int queue, Duration grace) {
+            super(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), threadsNamed(name),
+                    new ThreadPoolExecutor.AbortPolicy());
+            this.name = name;
+            this.grace = grace;
+        }
+
+        /**
+         * Never shutdownNow: interrupting a thread in the middle of H2's file I/O closes the database's file
+         * channel. Follow loops pause on their own once the process stops (see ReleasePipeline) and resume from the
+         * journal after the restart.
+         */
+        void drain() {
+            shutdown();
+            try {
+                if (!awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.warn("{}: work still running after {}; the database closes under it", name, grace);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private static java.util.concurrent.ThreadFactory threadsNamed(String name) {
+            AtomicInteger count = new AtomicInteger();
+            return runnable -> {
+                Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            };
+        }
     }
 
     @Singleton

@@ -52,12 +52,13 @@ public record Environment(String name, String channel, List<String> allowedChann
      * @param restoreTagsOnFailure whether a release whose deployment failed puts the tags back as they were
      * @param bake           watch alarms for a while after the deployment before calling the release done
      * @param requires       the environment that must run a candidate healthily before it may be released here
+     * @param images         every image released together, the default one ({@code repository}) first
      */
     public record ReleaseSettings(String repository, String sourceTag, List<String> generationTags,
                                   List<String> approvers, int requiredApprovals, boolean allowSelfApproval,
                                   Duration expiresAfter, Optional<String> compareUrl, String commitTagPattern,
                                   RollbackPolicy rollback, boolean restoreTagsOnFailure, Optional<Bake> bake,
-                                  Optional<Requirement> requires) {
+                                  Optional<Requirement> requires, List<ReleasedImage> images) {
         public ReleaseSettings(String repository, String sourceTag, List<String> generationTags,
                                List<String> approvers, int requiredApprovals, boolean allowSelfApproval,
                                Duration expiresAfter, Optional<String> compareUrl, String commitTagPattern,
@@ -66,7 +67,22 @@ public record Environment(String name, String channel, List<String> allowedChann
                     compareUrl, commitTagPattern, rollback, restoreTagsOnFailure, Optional.empty(), Optional.empty());
         }
 
+        /** One repository, released into the deploy settings' container. */
+        public ReleaseSettings(String repository, String sourceTag, List<String> generationTags,
+                               List<String> approvers, int requiredApprovals, boolean allowSelfApproval,
+                               Duration expiresAfter, Optional<String> compareUrl, String commitTagPattern,
+                               RollbackPolicy rollback, boolean restoreTagsOnFailure, Optional<Bake> bake,
+                               Optional<Requirement> requires) {
+            this(repository, sourceTag, generationTags, approvers, requiredApprovals, allowSelfApproval, expiresAfter,
+                    compareUrl, commitTagPattern, rollback, restoreTagsOnFailure, bake, requires,
+                    List.of(new ReleasedImage(repository, Optional.empty())));
+        }
+
         public ReleaseSettings {
+            images = List.copyOf(images);
+            if (images.isEmpty() || !images.get(0).repository().equals(repository)) {
+                throw new IllegalArgumentException("the default image (" + repository + ") comes first in " + images);
+            }
             Objects.requireNonNull(bake, "bake");
             Objects.requireNonNull(requires, "requires");
             Objects.requireNonNull(repository, "repository");
@@ -85,6 +101,18 @@ public record Environment(String name, String channel, List<String> allowedChann
         /** The tag that names what production runs: the newest generation. */
         public String releaseTag() {
             return generationTags.get(0);
+        }
+    }
+
+    /**
+     * One repository a release promotes and the container it feeds.
+     *
+     * @param container empty for a single-image environment: the deploy settings' container, or the only one
+     */
+    public record ReleasedImage(String repository, Optional<String> container) {
+        public ReleasedImage {
+            Objects.requireNonNull(repository, "repository");
+            Objects.requireNonNull(container, "container");
         }
     }
 
@@ -136,10 +164,13 @@ public record Environment(String name, String channel, List<String> allowedChann
      * @param project           production CodeBuild project (codebuild)
      * @param timeout           how long to follow a deployment before calling it failed
      * @param deploymentConfig  CodeDeploy deployment configuration (canary, linear…) passed to CreateDeployment
+     * @param migration         a one-off task that must exit 0 before the deployment starts (ecs, codedeploy)
      */
     public record DeploySettings(Strategy strategy, String cluster, String service, Optional<String> container,
                                  int containerPort, String application, String deploymentGroup, String project,
-                                 Duration timeout, Optional<String> deploymentConfig) {
+                                 Duration timeout, Optional<String> deploymentConfig,
+                                 Optional<MigrationSettings> migration) {
+        /** Neither a CodeDeploy deployment configuration nor a migration task. */
         public DeploySettings(Strategy strategy, String cluster, String service, Optional<String> container,
                               int containerPort, String application, String deploymentGroup, String project,
                               Duration timeout) {
@@ -147,10 +178,39 @@ public record Environment(String name, String channel, List<String> allowedChann
                     Optional.empty());
         }
 
+        /** Without a migration task, as most environments are. */
+        public DeploySettings(Strategy strategy, String cluster, String service, Optional<String> container,
+                              int containerPort, String application, String deploymentGroup, String project,
+                              Duration timeout, Optional<String> deploymentConfig) {
+            this(strategy, cluster, service, container, containerPort, application, deploymentGroup, project, timeout,
+                    deploymentConfig, Optional.empty());
+        }
+
         public DeploySettings {
             Objects.requireNonNull(deploymentConfig, "deploymentConfig");
             Objects.requireNonNull(strategy, "strategy");
             Objects.requireNonNull(container, "container");
+            Objects.requireNonNull(timeout, "timeout");
+            Objects.requireNonNull(migration, "migration");
+        }
+    }
+
+    /**
+     * The task run once per release after the tags moved and before the deployment, e.g. database migrations.
+     * It runs in the service's cluster with the service's network configuration and launch type, pinned to the
+     * release's digests.
+     *
+     * @param taskDefinition family or ARN of the task definition to run; empty: the service's own
+     * @param container      the container whose command is overridden and whose exit code decides
+     * @param command        the command, as ECS takes it: one argument per element
+     * @param timeout        how long the task may take from its start before the release fails
+     */
+    public record MigrationSettings(Optional<String> taskDefinition, String container, List<String> command,
+                                    Duration timeout) {
+        public MigrationSettings {
+            Objects.requireNonNull(taskDefinition, "taskDefinition");
+            Objects.requireNonNull(container, "container");
+            command = List.copyOf(command);
             Objects.requireNonNull(timeout, "timeout");
         }
     }

@@ -100,7 +100,15 @@ public class ReleasePipeline {
     public record Refused(Refusal refusal) implements Outcome {
     }
 
-    /** The process is stopping: releases being followed let go at their next look, to be resumed after. */
+    /**
+     * The process is stopping: releases being followed let go at their next look, to be resumed after. Heard at
+     * the shutdown event, before any bean is destroyed, so the work lanes can drain before the database closes.
+     */
+    @io.micronaut.runtime.event.annotation.EventListener
+    void onShutdown(io.micronaut.context.event.ShutdownEvent event) {
+        stop();
+    }
+
     @jakarta.annotation.PreDestroy
     void stop() {
         stopping = true;

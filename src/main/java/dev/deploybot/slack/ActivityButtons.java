@@ -145,6 +145,8 @@ class ActivityButtons implements SlackRoutes {
 
     /** The parts of a click that matter; null when Slack sent something unusable. */
     private record Click(String user, String channel, String value) {
+        static final int MAX_VALUE = 400;
+
         AfterAck.Requester requester() {
             return new AfterAck.Requester(channel, user);
         }
@@ -161,7 +163,8 @@ class ActivityButtons implements SlackRoutes {
             } catch (IllegalArgumentException | NullPointerException e) {
                 return null;
             }
-            return value == null || value.isBlank() ? null : new Click(user, payload.getChannel().getId(), value);
+            // A button value is a build id (CodeBuild: at most a few hundred characters) or an environment name.
+            return value == null || value.isBlank() || value.length() > MAX_VALUE ? null : new Click(user, payload.getChannel().getId(), value);
         }
     }
 }

@@ -13,10 +13,19 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
-/** Routes {@code /deploy} to the command for the named environment; everything else gets usage. */
+/**
+ * Routes {@code /deploy} to the command for the named environment; everything else gets usage. Lengths are
+ * checked here, once, before anything reaches the store or AWS: too long is refused privately and audited
+ * with the value cut to size.
+ */
 @Singleton
 class DeployCommandRoutes implements SlackRoutes {
+    /** Slack's own channel ids; the store keeps at most 32 characters of one. */
+    private static final Pattern CHANNEL_ID = Pattern.compile("[CDG][A-Z0-9]{2,30}");
+    /** The longest note, lock reason or ref any command takes (a ref: 200, see GitRef). */
+    static final int MAX_ARGUMENTS = 300;
     private final Environments environments;
     private final List<EnvironmentCommand> commands;
     private final List<VerbCommand> verbs;
@@ -67,10 +76,23 @@ class DeployCommandRoutes implements SlackRoutes {
         } catch (IllegalArgumentException | NullPointerException e) {
             return "Slack sent a command without a valid user; nothing was done.";
         }
+        if (payload.getChannelId() == null || !CHANNEL_ID.matcher(payload.getChannelId()).matches()) {
+            refuse(actor, null, "not a Slack channel id: " + payload.getChannelId());
+            return "Slack sent a command without a valid channel; nothing was done.";
+        }
         Parsed command = parse(text);
         if (command.environment().isEmpty()) {
             return "Which environment? `/deploy " + command.verb().map(VerbCommand::verb).orElse("") + " <environment>`.\n\n"
                     + MessageViews.usage(environments);
+        }
+        if (command.environment().length() > AuditEntry.MAX_ENVIRONMENT) {
+            refuse(actor, command.environment(), "environment name longer than " + AuditEntry.MAX_ENVIRONMENT + " characters");
+            return ":no_entry: An environment name has at most " + AuditEntry.MAX_ENVIRONMENT + " characters; nothing was done.";
+        }
+        if (command.arguments().length() > MAX_ARGUMENTS) {
+            refuse(actor, command.environment(), "arguments longer than " + MAX_ARGUMENTS + " characters: " + command.arguments());
+            return ":no_entry: What follows `" + MessageViews.escape(command.environment()) + "` has at most " + MAX_ARGUMENTS
+                    + " characters; nothing was done.";
         }
         Optional<Environment> environment = environments.find(command.environment());
         if (environment.isEmpty()) {

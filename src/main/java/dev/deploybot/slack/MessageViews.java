@@ -38,6 +38,18 @@ public final class MessageViews {
         return new SlackView(environment.name() + " build #" + build.number() + " started for " + ref.value(), blocks);
     }
 
+    static String buildAskingAgain(Environment environment, GitRef ref) {
+        return ":hourglass: CodeBuild did not answer in time, so the *" + environment.name() + "* build for `" + escape(ref.value())
+                + "` may have started; retrying with the same idempotency token is safe (CodeBuild starts at most one build for it),"
+                + " so deploybot is asking once more…";
+    }
+
+    static String buildMayHaveStarted(Environment environment, GitRef ref) {
+        return ":warning: CodeBuild still did not answer, so the *" + environment.name() + "* build for `" + escape(ref.value())
+                + "` may have started; deploybot cannot tell and does not ask again. If no build of it appears in <#"
+                + environment.channel() + "> within a few minutes, run the command again.";
+    }
+
     public static String buildRefused(Environment environment, GitRef ref, ExternalFailure failure) {
         return ":x: The " + environment.name() + " build for `" + ref.value() + "` was not started. "
                 + failure.service() + " said *" + failure.code() + "*: " + explain(failure) + "\n>" + failure.detail();

@@ -24,6 +24,16 @@ class SlackBuildAnnouncer implements BuildAnnouncer {
     }
 
     @Override
+    public void askingAgain(Environment environment, GitRef ref, Actor requester, String channelId) {
+        chat.whisper(channelId, requester.userId(), MessageViews.buildAskingAgain(environment, ref));
+    }
+
+    @Override
+    public void mayHaveStarted(Environment environment, GitRef ref, Actor requester, String channelId) {
+        chat.whisper(channelId, requester.userId(), MessageViews.buildMayHaveStarted(environment, ref));
+    }
+
+    @Override
     public void refused(Environment environment, GitRef ref, Actor requester, String channelId, ExternalFailure failure) {
         chat.whisper(channelId, requester.userId(), MessageViews.buildRefused(environment, ref, failure));
     }

@@ -4,12 +4,16 @@ import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.AppConfig;
+import com.slack.api.bolt.middleware.Middleware;
+import com.slack.api.bolt.middleware.builtin.IgnoringSelfEvents;
+import com.slack.api.bolt.middleware.builtin.SSLCheck;
 import com.slack.api.methods.MethodsClient;
 import dev.deploybot.config.SlackSettings;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** The Bolt app and the Web API client, pointed at {@code SLACK_API_URL} when the operator sets it. */
@@ -23,6 +27,9 @@ public class SlackClients {
         config.setMethodsEndpointUrlPrefix(settings.getApiUrl());
         config.setPrettyResponseLoggingEnabled(false);
         config.setLibraryMaintainerMode(false);
+        // The SDK's own call statistics look the team up with auth.test before a call, and fail the call
+        // when that fails; the token is checked once at start-up instead (SlackIdentity).
+        config.getMethodsConfig().setStatsEnabled(false);
         return Slack.getInstance(config);
     }
 
@@ -32,7 +39,7 @@ public class SlackClients {
     }
 
     @Singleton
-    App app(Slack slack, SlackSettings settings, List<SlackRoutes> routes) {
+    App app(Slack slack, SlackSettings settings, SlackIdentity identity, List<SlackRoutes> routes) {
         AppConfig config = AppConfig.builder()
                 .slack(slack)
                 .singleTeamBotToken(settings.getBotToken())
@@ -40,7 +47,23 @@ public class SlackClients {
                 .build();
         // Our controller already verified the signature, strictly; Bolt's check is laxer.
         config.setRequestVerificationEnabled(false);
-        App app = new App(config);
+        App app = new App(config) {
+            // Bolt's own list calls auth.test when the first request comes and answers it with a 500 when
+            // Slack cannot be reached; this is that list with the answer from start-up instead. (Request
+            // verification is off: the controller checks signatures, Socket Mode needs none.)
+            @Override
+            protected List<Middleware> buildDefaultMiddlewareList(AppConfig appConfig) {
+                List<Middleware> middleware = new ArrayList<>();
+                if (appConfig.isSslCheckEnabled()) {
+                    middleware.add(new SSLCheck(appConfig.getVerificationToken()));
+                }
+                middleware.add(new KnownBotAuthorization(appConfig, identity));
+                if (appConfig.isIgnoringSelfEventsEnabled()) {
+                    middleware.add(new IgnoringSelfEvents(appConfig.getSlack().getConfig()));
+                }
+                return middleware;
+            }
+        };
         routes.forEach(route -> route.register(app));
         return app;
     }

@@ -35,9 +35,11 @@ final class SlackSignature {
         } catch (NumberFormatException e) {
             return "timestamp is not a number";
         }
-        long skew = Math.abs(clock.instant().getEpochSecond() - timestamp);
-        if (skew > MAX_SKEW.toSeconds()) {
-            return "timestamp is " + skew + "s away from now";
+        // Compared against a window around now, never by subtracting: now - timestamp overflows for a
+        // timestamp near Long.MIN_VALUE, and Math.abs(Long.MIN_VALUE) is negative.
+        long now = clock.instant().getEpochSecond();
+        if (timestamp < now - MAX_SKEW.toSeconds() || timestamp > now + MAX_SKEW.toSeconds()) {
+            return "timestamp is more than " + MAX_SKEW.toSeconds() + "s away from now";
         }
         byte[] expected = ("v0=" + hmac(timestampHeader.trim(), body)).getBytes(StandardCharsets.UTF_8);
         byte[] given = signatureHeader.trim().getBytes(StandardCharsets.UTF_8);

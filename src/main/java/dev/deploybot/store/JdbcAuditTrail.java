@@ -9,7 +9,6 @@ import java.util.List;
 
 @Singleton
 public class JdbcAuditTrail implements AuditTrail {
-    private static final int MAX_DETAIL = 4000;
     private final Sql sql;
 
     public JdbcAuditTrail(DataSource dataSource) {
@@ -18,14 +17,11 @@ public class JdbcAuditTrail implements AuditTrail {
 
     @Override
     public void append(AuditEntry entry) {
-        String detail = entry.detail();
-        if (detail != null && detail.length() > MAX_DETAIL) {
-            detail = detail.substring(0, MAX_DETAIL);
-        }
+        // AuditEntry already fits every value to the columns' widths (V1__builds_and_audit.sql).
         sql.update("""
                 INSERT INTO audit_log (occurred_at, actor, environment, action, outcome, detail)
                 VALUES (?, ?, ?, ?, ?, ?)""",
-                entry.at(), entry.actor(), entry.environment(), entry.action(), entry.outcome(), detail);
+                entry.at(), entry.actor(), entry.environment(), entry.action(), entry.outcome(), entry.detail());
     }
 
     @Override

@@ -79,7 +79,8 @@ class CloudFormationTemplateTest {
         Set<String> actions = new HashSet<>();
         statements.forEach(statement -> actions.addAll(strings(map(statement).get("Action"))));
         assertThat(actions).contains("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
-                "codebuild:BatchGetBuilds", "codebuild:StartBuild", "cloudwatch:DescribeAlarms");
+                "codebuild:BatchGetBuilds", "codebuild:StartBuild", "cloudwatch:DescribeAlarms",
+                "ecs:RunTask", "ecs:DescribeTasks", "ecs:ListTasks", "ecs:StopTask", "logs:GetLogEvents");
         assertThat(map(template.get("Outputs"))).containsKeys("QueueUrl", "DeadLetterQueueUrl", "PolicyArn");
     }
 

@@ -36,6 +36,16 @@ class SlackSignatureTest {
     }
 
     @Test
+    void timestampsAtTheEndsOfTheRangeAreRefusedWithoutOverflow() {
+        // now - (Long.MIN_VALUE + now) is Long.MIN_VALUE, whose Math.abs is negative: a signed request with this
+        // timestamp once passed as "0 seconds away".
+        for (long timestamp : new long[]{Long.MIN_VALUE + NOW, Long.MIN_VALUE, Long.MAX_VALUE, Long.MAX_VALUE - 1, -NOW}) {
+            assertThat(signature.problemWith(Long.toString(timestamp), sign(timestamp, body), body))
+                    .as("timestamp %d", timestamp).contains("away");
+        }
+    }
+
+    @Test
     void refusesATamperedBody() {
         byte[] tampered = "token=x&command=%2Fdeploy&text=prd".getBytes(StandardCharsets.UTF_8);
         assertThat(signature.problemWith(Long.toString(NOW), sign(NOW, body), tampered)).isEqualTo("signature does not match");

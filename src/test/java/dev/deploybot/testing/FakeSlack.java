@@ -81,6 +81,7 @@ public final class FakeSlack implements AutoCloseable {
     private final Map<String, Failure> outages = new HashMap<>();
     private final List<JsonNode> responseUrlPosts = new ArrayList<>();
     private long lastTsMicros = FIRST_TS_MICROS;
+    private String socketModeUrl;
 
     private FakeSlack(String validToken) {
         this.validToken = validToken;
@@ -116,6 +117,11 @@ public final class FakeSlack implements AutoCloseable {
     }
 
     // ---- test setup and failure injection ----
+
+    /** What {@code apps.connections.open} hands out (see {@link FakeSocketMode}); unset, it answers an error. */
+    public synchronized void setSocketModeUrl(String url) {
+        this.socketModeUrl = url;
+    }
 
     public synchronized void setUsergroupMembers(String usergroupId, String... userIds) {
         usergroups.put(usergroupId, List.of(userIds));
@@ -256,6 +262,9 @@ public final class FakeSlack implements AutoCloseable {
         if (token == null || token.isEmpty()) {
             return notOk("not_authed");
         }
+        if ("apps.connections.open".equals(method)) {
+            return connectionsOpen(token);
+        }
         if (validToken != null && !validToken.equals(token)) {
             return notOk("invalid_auth");
         }
@@ -271,6 +280,19 @@ public final class FakeSlack implements AutoCloseable {
     }
 
     // ---- methods ----
+
+    /** Socket Mode takes the app-level token only, as Slack does; a bot token is the wrong type. */
+    private Reply connectionsOpen(String token) {
+        if (!token.startsWith("xapp-")) {
+            return notOk("not_allowed_token_type");
+        }
+        if (socketModeUrl == null) {
+            return notOk("internal_error");
+        }
+        ObjectNode body = okBody();
+        body.put("url", socketModeUrl);
+        return ok(body);
+    }
 
     private Reply authTest() {
         ObjectNode body = okBody();

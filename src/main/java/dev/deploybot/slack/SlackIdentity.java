@@ -1,0 +1,74 @@
+package dev.deploybot.slack;
+
+import com.slack.api.methods.MethodsClient;
+import com.slack.api.methods.SlackApiException;
+import com.slack.api.methods.response.auth.AuthTestResponse;
+import dev.deploybot.config.InvalidConfiguration;
+import dev.deploybot.config.SlackSettings;
+import io.micronaut.context.annotation.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Who the bot is in Slack, asked once at start-up ({@code auth.test}) so that a revoked token is found
+ * by the operator starting the bot, not by the first person typing a command. Requests then use this
+ * answer instead of Bolt asking Slack again on the first one (which turned "Slack unreachable" into a 500).
+ */
+@Context
+public class SlackIdentity {
+    private static final Logger LOG = LoggerFactory.getLogger(SlackIdentity.class);
+    /** Errors that mean the token itself is wrong, as opposed to Slack being unwell. */
+    private static final Set<String> TOKEN_REFUSED = Set.of("invalid_auth", "not_authed", "account_inactive",
+            "token_revoked", "token_expired", "not_allowed_token_type");
+
+    /** What start-up learned. */
+    public sealed interface Connection {
+        record Verified(String teamId, String botUserId) implements Connection {
+        }
+
+        /** Slack said no to the token; only with {@code deploybot.slack.allow-degraded-start}. */
+        record Refused(String error) implements Connection {
+        }
+
+        record Unreachable(String reason) implements Connection {
+        }
+    }
+
+    private final Connection connection;
+
+    public SlackIdentity(MethodsClient methods, SlackSettings settings) {
+        this.connection = check(methods, settings);
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    private static Connection check(MethodsClient methods, SlackSettings settings) {
+        AuthTestResponse response;
+        try {
+            response = methods.authTest(request -> request);
+        } catch (IOException | SlackApiException e) {
+            String reason = e instanceof SlackApiException api ? "HTTP " + api.getResponse().code() : e.getClass().getSimpleName();
+            LOG.warn("Slack could not be reached at start-up to check the bot token (auth.test: {}); "
+                    + "commands are answered once it can be", reason);
+            return new Connection.Unreachable(reason);
+        }
+        if (response.isOk()) {
+            LOG.info("Slack token checked: bot user {} in team {}", response.getUserId(), response.getTeamId());
+            return new Connection.Verified(response.getTeamId(), response.getUserId());
+        }
+        String error = response.getError();
+        if (TOKEN_REFUSED.contains(error) && !settings.isAllowDegradedStart()) {
+            throw new InvalidConfiguration(List.of("SLACK_BOT_TOKEN: Slack refused it (" + error
+                    + "); copy the Bot User OAuth Token from the app's OAuth page again"
+                    + " (or set deploybot.slack.allow-degraded-start: true to start anyway)"));
+        }
+        LOG.warn("Slack answered auth.test with {}; starting degraded as configured", error);
+        return new Connection.Refused(error);
+    }
+}
