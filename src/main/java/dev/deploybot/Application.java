@@ -1,6 +1,7 @@
 package dev.deploybot;
 
 import dev.deploybot.config.InvalidConfiguration;
+import dev.deploybot.console.Console;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
 import io.micronaut.runtime.Micronaut;
@@ -19,8 +20,17 @@ public final class Application {
     private Application() {
     }
 
-    public static void main(String[] args) {
+    /**
+     * {@code console [user-id] [channel-id]} starts the bot with a terminal in place of Slack (see README,
+     * "Try it in the console"); anything else starts the bot.
+     */
+    public static void main(String[] args) throws java.io.IOException {
         try {
+            if (args.length > 0 && "console".equals(args[0])) {
+                Console.run(System.in, System.out, args.length > 1 ? args[1] : "U0YOU", args.length > 2 ? args[2] : "C0CONSOLE",
+                        Map.of(), Application::launch);
+                System.exit(0);
+            }
             launch(args, Map.of());
         } catch (StartupRefused refused) {
             System.err.println(refused.getMessage());

@@ -35,6 +35,8 @@ public class WorkExecutor {
     public static final String BUILDS = "deploybot-builds";
     /** Release and rollback requests, approvals and the releases they ship, locks and unlocks. */
     public static final String RELEASES = "deploybot-releases";
+    /** Read-only AWS lookups a person waits for ({@code /deploy status}); each is bounded in time by its caller. */
+    public static final String READS = "deploybot-reads";
     private static final Logger LOG = LoggerFactory.getLogger(WorkExecutor.class);
     private final Duration grace;
 
@@ -64,6 +66,14 @@ public class WorkExecutor {
     Lane releases(@Value("${deploybot.work.releases.threads:8}") int threads,
                   @Value("${deploybot.work.releases.queue:100}") int queue, DataSource database) {
         return new Lane(RELEASES, threads, queue, grace);
+    }
+
+    @Singleton
+    @Named(READS)
+    @Bean(preDestroy = "drain")
+    Lane reads(@Value("${deploybot.work.reads.threads:8}") int threads,
+               @Value("${deploybot.work.reads.queue:100}") int queue, DataSource database) {
+        return new Lane(READS, threads, queue, grace);
     }
 
     /** A bounded pool that refuses work when full and drains, without interrupting, when the process stops. */

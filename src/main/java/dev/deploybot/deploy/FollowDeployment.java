@@ -117,7 +117,7 @@ public class FollowDeployment {
     }
 
     /** "1h 30m", "45s": how people write durations. */
-    static String readable(Duration duration) {
+    public static String readable(Duration duration) {
         StringBuilder text = new StringBuilder();
         if (duration.toHours() > 0) {
             text.append(duration.toHours()).append('h');

@@ -34,7 +34,7 @@ public sealed interface MigrationOutcome {
     record TimedOut(MigrationTask task, Duration after) implements MigrationOutcome {
     }
 
-    /** Waiting was cut short (the process is stopping); the task runs on and a restart finds it again. */
+    /** Waiting was cut short (the process is stopping, or the lease was lost); the task runs on and is found again. */
     record Unfinished(MigrationTask task) implements MigrationOutcome {
     }
 }

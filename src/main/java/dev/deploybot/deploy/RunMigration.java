@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -40,10 +41,13 @@ public class RunMigration {
     }
 
     /**
+     * @param stillOurs  asked before every look; the caller renews its right to wait here (its lease), and false
+     *                   lets go at once, leaving the task to whoever resumes the release
      * @param onLaunched told the task once it is started or found again, before any wait (to show its logs link)
      */
     public MigrationOutcome run(DeploySettings service, MigrationSettings migration, ContainerImages images,
-                                String releaseId, Duration pollInterval, Consumer<MigrationTask> onLaunched) {
+                                String releaseId, Duration pollInterval, BooleanSupplier stillOurs,
+                                Consumer<MigrationTask> onLaunched) {
         if (pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("poll interval must be positive: " + pollInterval);
         }
@@ -55,6 +59,9 @@ public class RunMigration {
         onLaunched.accept(task);
         Instant deadline = task.createdAt().plus(migration.timeout());
         while (true) {
+            if (!stillOurs.getAsBoolean()) {
+                return new MigrationOutcome.Unfinished(task);
+            }
             try {
                 if (runner.look(service, task) instanceof MigrationRunner.Stopped stopped) {
                     return ended(task, stopped);

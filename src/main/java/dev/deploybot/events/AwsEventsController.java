@@ -28,8 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The door for EventBridge API destinations. EventBridge gives up after 5 seconds and retries on 5xx, so the
- * answer comes as soon as the event is read and durably kept (a permanently bad one gets 400, so it is not retried);
- * handling runs on the door's own bounded pool (or, when that is full, from the store a little later). Without {@code DEPLOYBOT_EVENTS_API_KEY} the door does not exist.
+ * answer comes as soon as the event is read and durably kept (a permanently bad one gets 400, so it is not
+ * retried); handling runs on the door's own bounded pool (or, when that is full, from the store a little later).
+ * Without {@code DEPLOYBOT_EVENTS_API_KEY} the door does not exist.
  */
 @Controller("/events")
 public class AwsEventsController {
@@ -90,16 +91,16 @@ public class AwsEventsController {
             return HttpResponse.ok("{\"status\":\"duplicate\"}");
         }
         try {
-            work.execute(() -> handle(event, text));
+            work.execute(() -> handle(event)); // the body is in the store: a waiting event holds only what it tells
         } catch (RejectedExecutionException busy) {
             LOG.debug("event queue full; event {} is handled from the store shortly", event.id());
         }
         return HttpResponse.<String>status(HttpStatus.ACCEPTED).body("{\"status\":\"accepted\"}");
     }
 
-    private void handle(EventIntake.ReadEvent event, String body) {
+    private void handle(EventIntake.ReadEvent event) {
         try {
-            intake.handle(event, body);
+            intake.handle(event, null);
         } catch (RuntimeException e) {
             LOG.warn("could not count a failed attempt at event {}; it is tried again from the store: {}", event.id(), e.toString());
         }

@@ -130,7 +130,7 @@ public class EventIntake {
     /**
      * Handles an admitted event and marks it handled; a failure counts as one attempt.
      *
-     * @param body kept with the event if this attempt sets it aside
+     * @param body kept with the event if this attempt sets it aside; null when the store has it already
      */
     public Outcome handle(ReadEvent event, String body) {
         try {

@@ -10,6 +10,9 @@ import dev.deploybot.deploy.ContainerImages;
 import dev.deploybot.deploy.DeploymentHandle;
 import dev.deploybot.deploy.DeploymentStatus;
 import dev.deploybot.deploy.FollowDeployment;
+import dev.deploybot.deploy.MigrationOutcome;
+import dev.deploybot.deploy.MigrationTask;
+import dev.deploybot.deploy.RunMigration;
 import dev.deploybot.deploy.ServiceDeployer;
 import dev.deploybot.deploy.ServiceDeployers;
 import dev.deploybot.release.ApprovalPolicy;
@@ -33,6 +36,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -56,18 +60,20 @@ public class ReleasePipeline {
     private final ImageRegistry registry;
     private final ServiceDeployers deployers;
     private final FollowDeployment follow;
+    private final RunMigration runMigration;
     private final ReleaseAnnouncer announcer;
     private final AuditTrail audit;
     private final Clock clock;
     private final Duration lease;
     private final Duration pollInterval;
-    private volatile boolean stopping;
+    private final Stopping stopping;
 
     public ReleasePipeline(Environments environments, ReleaseJournal journal, ApproverDirectory directory, EnvironmentLocks locks,
                            PromoteImage promote, ImageRegistry registry, ServiceDeployers deployers, FollowDeployment follow,
-                           ReleaseAnnouncer announcer, AuditTrail audit, Clock clock,
+                           RunMigration runMigration, ReleaseAnnouncer announcer, AuditTrail audit, Clock clock,
                            @Value("${deploybot.release.lease:2m}") Duration lease,
-                           @Value("${deploybot.deploy.poll-interval:10s}") Duration pollInterval) {
+                           @Value("${deploybot.deploy.poll-interval:10s}") Duration pollInterval, Stopping stopping) {
+        this.stopping = stopping;
         this.environments = environments;
         this.journal = journal;
         this.directory = directory;
@@ -76,6 +82,7 @@ public class ReleasePipeline {
         this.registry = registry;
         this.deployers = deployers;
         this.follow = follow;
+        this.runMigration = runMigration;
         this.announcer = announcer;
         this.audit = audit;
         this.clock = clock;
@@ -98,12 +105,6 @@ public class ReleasePipeline {
     }
 
     public record Refused(Refusal refusal) implements Outcome {
-    }
-
-    /** The process is stopping: releases being followed let go at their next look, to be resumed after. */
-    @jakarta.annotation.PreDestroy
-    void stop() {
-        stopping = true;
     }
 
     /** A click (or a rollback approving itself). An approval that decides ships the release on this thread. */
@@ -211,7 +212,7 @@ public class ReleasePipeline {
         } catch (ExternalFailure failure) {
             LOG.warn("release {} paused on a temporary failure, will resume: {}", read.id(), failure.getMessage());
         } catch (RuntimeException e) {
-            if (stopping) {
+            if (stopping.now()) {
                 LOG.info("release {} paused by shutdown; it resumes after the restart", read.id());
             } else {
                 LOG.error("release {} stopped unexpectedly; housekeeping resumes it from the journal", read.id(), e);
@@ -231,6 +232,7 @@ public class ReleasePipeline {
         try {
             return switch (request.state()) {
                 case APPROVED -> promoteAndStart(request, environment.release().orElseThrow(), deployer, settings, owner);
+                case MIGRATING -> migrateAndStart(request, environment.release().orElseThrow(), deployer, settings, owner);
                 case DEPLOYING -> followToTheEnd(request, environment.release().orElseThrow(), deployer, settings, owner);
                 default -> null;
             };
@@ -255,8 +257,51 @@ public class ReleasePipeline {
         if (!renew(request.id(), owner)) {
             return null;
         }
-        String imageUri = registry.repositoryUri(release.repository()) + "@" + request.candidate().digest();
-        DeploymentHandle handle = deployer.start(settings, ContainerImages.single(request.candidate(), imageUri), request.id());
+        if (settings.migration().isPresent()) {
+            ReleaseJournal.Save save = request.startMigrating() instanceof ReleaseRequest.Moved moved
+                    ? journal.save(moved.request()) : new ReleaseJournal.Stale();
+            return save instanceof ReleaseJournal.Saved saved ? saved.request() : null;
+        }
+        return startDeployment(request, release, deployer, settings);
+    }
+
+    /**
+     * Runs the environment's migration task (or waits for the one a restart left running: the runner finds it by
+     * the release's marker) and deploys only when it exited 0. Any other end fails the release, which restores
+     * the tags; nothing was deployed.
+     */
+    private ReleaseRequest migrateAndStart(ReleaseRequest request, Environment.ReleaseSettings release, ServiceDeployer deployer,
+                                           Environment.DeploySettings settings, String owner) {
+        if (settings.migration().isEmpty()) {
+            return startDeployment(request, release, deployer, settings); // the operator removed it meanwhile
+        }
+        Environment.MigrationSettings migration = settings.migration().get();
+        MigrationOutcome outcome = runMigration.run(settings, migration, images(request, release), request.id(), pollInterval,
+                () -> renew(request.id(), owner), task -> {
+                    audit.append(new AuditEntry(clock.instant(), null, request.environment(), "migration", "running",
+                            request.id() + " " + task.id()));
+                    announcer.tell(request, new ReleaseNews.Migrating(task.id(), task.logs().map(MigrationTask.LogStream::link)));
+                });
+        if (outcome instanceof MigrationOutcome.Succeeded succeeded) {
+            audit.append(new AuditEntry(clock.instant(), null, request.environment(), "migration", "succeeded",
+                    request.id() + " " + succeeded.task().id()));
+            return renew(request.id(), owner) ? startDeployment(request, release, deployer, settings) : null;
+        }
+        if (outcome instanceof MigrationOutcome.Unfinished) {
+            return null;
+        }
+        return fail(request, new Failure(Failure.Cause.MIGRATION, MigrationWords.of(outcome)), release);
+    }
+
+    /** The release's image, into the container {@code release.images} names for it (or the deploy settings' one). */
+    private ContainerImages images(ReleaseRequest request, Environment.ReleaseSettings release) {
+        return new ContainerImages(List.of(new ContainerImages.Image(release.images().get(0).container(), request.candidate(),
+                registry.repositoryUri(release.repository()) + "@" + request.candidate().digest())));
+    }
+
+    private ReleaseRequest startDeployment(ReleaseRequest request, Environment.ReleaseSettings release, ServiceDeployer deployer,
+                                           Environment.DeploySettings settings) {
+        DeploymentHandle handle = deployer.start(settings, images(request, release), request.id());
         ReleaseJournal.Save save = request.startDeploying(handle.id(), handle.revision()) instanceof ReleaseRequest.Moved moved
                 ? journal.save(moved.request()) : new ReleaseJournal.Stale();
         if (!(save instanceof ReleaseJournal.Saved saved)) {
@@ -374,7 +419,7 @@ public class ReleasePipeline {
     }
 
     private boolean renew(String requestId, String owner) {
-        return !stopping && journal.lease(requestId, owner, clock.instant(), clock.instant().plus(lease));
+        return !stopping.now() && journal.lease(requestId, owner, clock.instant(), clock.instant().plus(lease));
     }
 
     private void letGo(String requestId, String owner) {

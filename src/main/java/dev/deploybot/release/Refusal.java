@@ -81,4 +81,12 @@ public sealed interface Refusal {
 
     record NoReasonGiven(String environment) implements Refusal {
     }
+
+    /** {@code release.bake.alarms} names alarms CloudWatch does not know: a configuration error. */
+    record MissingAlarms(String environment, List<String> alarms) implements Refusal {
+    }
+
+    /** The environment that must run the candidate first does not run it healthily, or not for long enough. */
+    record Unproven(String candidateDigest, ProvenInStaging.Verdict verdict) implements Refusal {
+    }
 }

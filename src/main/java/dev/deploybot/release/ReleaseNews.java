@@ -2,6 +2,8 @@ package dev.deploybot.release;
 
 import dev.deploybot.core.Environment;
 
+import java.util.Optional;
+
 /**
  * What the story of a release has to tell, as values: the chat edge decides how each looks (a new status of
  * the release's message, a line in its thread, or both).
@@ -27,6 +29,14 @@ public sealed interface ReleaseNews {
 
     /** A release this rollback replaces was stopped at the service. */
     record DeploymentStopped(String digest) implements ReleaseNews {
+    }
+
+    /**
+     * The migration task runs (or was found running again after a restart).
+     *
+     * @param logs where its output can be read, when the task definition sends it to CloudWatch Logs
+     */
+    record Migrating(String taskId, Optional<String> logs) implements ReleaseNews {
     }
 
     record DeploymentStarted(Environment.Strategy strategy, String deploymentId, String revision) implements ReleaseNews {

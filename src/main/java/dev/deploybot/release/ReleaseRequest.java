@@ -101,7 +101,9 @@ public record ReleaseRequest(String id, Ask ask, Decision decision, Deployment d
             /** The tag a rollback goes back to moved after it was requested. */
             TAG_MOVED,
             /** A rollback stopped this release's deployment; the detail is who asked for the rollback. */
-            STOPPED_BY_ROLLBACK
+            STOPPED_BY_ROLLBACK,
+            /** The migration task did not exit 0 (or never ran, or ran out of time); the detail says how, in words. */
+            MIGRATION
         }
     }
 
@@ -228,6 +230,15 @@ public record ReleaseRequest(String id, Ask ask, Decision decision, Deployment d
     public Transition supersede(String userId, Instant now) {
         return state() != ReleaseState.PENDING ? new Refused(new Refusal.NotOpen(state(), decision.decidedBy()))
                 : moved(ReleaseState.SUPERSEDED, userId, now);
+    }
+
+    /** The tags moved and the environment's migration task is to run before anything is deployed. */
+    public Transition startMigrating() {
+        if (!state().canMoveTo(ReleaseState.MIGRATING)) {
+            return new Refused(new Refusal.NotOpen(state(), decision.decidedBy()));
+        }
+        return new Moved(with(new Decision(ReleaseState.MIGRATING, decision.approvals(), decision.decidedBy(),
+                decision.decidedAt())));
     }
 
     /** The tags moved and the deployment started: from now on it is followed through {@code deploymentId}. */

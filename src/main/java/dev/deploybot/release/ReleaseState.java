@@ -12,6 +12,8 @@ public enum ReleaseState {
     PENDING,
     /** Approved; the promotion plan is being recorded or applied. */
     APPROVED,
+    /** Tags moved; the environment's migration task runs before anything is deployed. */
+    MIGRATING,
     /** Tags moved, the new image is being put into service. */
     DEPLOYING,
     SUCCEEDED, FAILED, REJECTED, CANCELLED, EXPIRED, SUPERSEDED;
@@ -19,7 +21,8 @@ public enum ReleaseState {
     public Set<ReleaseState> next() {
         return switch (this) {
             case PENDING -> EnumSet.of(APPROVED, REJECTED, CANCELLED, EXPIRED, SUPERSEDED);
-            case APPROVED -> EnumSet.of(DEPLOYING, FAILED);
+            case APPROVED -> EnumSet.of(MIGRATING, DEPLOYING, FAILED);
+            case MIGRATING -> EnumSet.of(DEPLOYING, FAILED);
             case DEPLOYING -> EnumSet.of(SUCCEEDED, FAILED);
             default -> EnumSet.noneOf(ReleaseState.class);
         };
@@ -35,6 +38,6 @@ public enum ReleaseState {
 
     /** Holding the environment's single "running" slot. */
     public boolean running() {
-        return this == APPROVED || this == DEPLOYING;
+        return this == APPROVED || this == MIGRATING || this == DEPLOYING;
     }
 }

@@ -26,15 +26,19 @@ public class RequestRelease {
     private final EnvironmentLocks locks;
     private final ReleaseAnnouncer announcer;
     private final AuditTrail audit;
+    private final ProvenInStaging provenInStaging;
+    private final AlarmStates alarms;
     private final Clock clock;
 
     public RequestRelease(ImageRegistry registry, ReleaseJournal journal, EnvironmentLocks locks, ReleaseAnnouncer announcer,
-                          AuditTrail audit, Clock clock) {
+                          AuditTrail audit, ProvenInStaging provenInStaging, AlarmStates alarms, Clock clock) {
         this.registry = registry;
         this.journal = journal;
         this.locks = locks;
         this.announcer = announcer;
         this.audit = audit;
+        this.provenInStaging = provenInStaging;
+        this.alarms = alarms;
         this.clock = clock;
     }
 
@@ -70,6 +74,16 @@ public class RequestRelease {
         Optional<Refusal.TagsImmutable> immutable = registry.refusesToMove(settings.repository(), settings.releaseTag());
         if (immutable.isPresent()) {
             return refuse(environment, requester, immutable.get());
+        }
+        // A bake watching an alarm that does not exist would pass anything: refuse before anyone approves.
+        Optional<List<String>> missing = settings.bake().map(bake -> alarms.read(bake.alarms()).stream()
+                .filter(alarm -> alarm.condition() == AlarmState.Condition.MISSING).map(AlarmState::name).toList());
+        if (missing.isPresent() && !missing.get().isEmpty()) {
+            return refuse(environment, requester, new Refusal.MissingAlarms(environment.name(), missing.get()));
+        }
+        ProvenInStaging.Verdict proof = provenInStaging.check(settings, candidate.digest());
+        if (!(proof instanceof ProvenInStaging.Proven || proof instanceof ProvenInStaging.NotRequired)) {
+            return refuse(environment, requester, new Refusal.Unproven(candidate.digest(), proof));
         }
         Instant now = clock.instant();
         ImageDetails details = registry.describe(settings.repository(), candidate.digest())

@@ -29,15 +29,17 @@ class DeployCommandRoutes implements SlackRoutes {
     private final Environments environments;
     private final List<EnvironmentCommand> commands;
     private final List<VerbCommand> verbs;
+    private final List<OverviewCommand> overviews;
     private final AuditTrail audit;
     private final Clock clock;
     private final AfterAck after;
 
     DeployCommandRoutes(Environments environments, List<EnvironmentCommand> commands, List<VerbCommand> verbs,
-                        AuditTrail audit, Clock clock, AfterAck after) {
+                        List<OverviewCommand> overviews, AuditTrail audit, Clock clock, AfterAck after) {
         this.environments = environments;
         this.commands = commands;
         this.verbs = verbs;
+        this.overviews = overviews;
         this.audit = audit;
         this.clock = clock;
         this.after = after;
@@ -80,6 +82,10 @@ class DeployCommandRoutes implements SlackRoutes {
             refuse(actor, null, "not a Slack channel id: " + payload.getChannelId());
             return "Slack sent a command without a valid channel; nothing was done.";
         }
+        Optional<String> overview = overview(text, actor, payload);
+        if (overview.isPresent()) {
+            return overview.get();
+        }
         Parsed command = parse(text);
         if (command.environment().isEmpty()) {
             return "Which environment? `/deploy " + command.verb().map(VerbCommand::verb).orElse("") + " <environment>`.\n\n"
@@ -116,6 +122,25 @@ class DeployCommandRoutes implements SlackRoutes {
         }
         refuse(actor, command.environment(), "nothing configured");
         return "`" + command.environment() + "` has nothing deploybot can do with it yet (no build or release configured).";
+    }
+
+    /** {@code /deploy status|history [environment] [arguments]}: the environment is optional for these. */
+    private Optional<String> overview(String text, Actor actor, SlashCommandPayload payload) {
+        String[] words = text.split("\\s+", 3);
+        Optional<OverviewCommand> verb = overviews.stream()
+                .filter(candidate -> candidate.verb().equals(words[0].toLowerCase(Locale.ROOT))).findFirst();
+        if (verb.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Environment> environment = words.length > 1 ? environments.find(words[1].toLowerCase(Locale.ROOT)) : Optional.empty();
+        String arguments = String.join(" ", java.util.Arrays.asList(words).subList(environment.isPresent() ? 2 : 1, words.length));
+        if (environment.isPresent() && !environment.get().acceptsCommandsFrom(payload.getChannelId())) {
+            refuse(actor, environment.get().name(), "channel " + payload.getChannelId() + " not allowed");
+            return Optional.of("Commands for `" + environment.get().name() + "` are not accepted in this channel.");
+        }
+        DeployInvocation invocation = new DeployInvocation(actor, payload.getChannelId(),
+                DeployInvocation.keyFor(payload.getTriggerId() == null ? text + payload.getUserId() : payload.getTriggerId()));
+        return Optional.of(verb.get().handle(environment, arguments.strip(), invocation));
     }
 
     private void refuse(Actor actor, String environment, String why) {

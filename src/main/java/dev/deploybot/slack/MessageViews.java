@@ -63,6 +63,8 @@ public final class MessageViews {
                 • `/deploy <environment> [note]` — for environments with a release gate: ask for an approved release of the latest image
                 • `/deploy rollback <environment> [generations]` — put back the image released before (default 1 generation)
                 • `/deploy lock <environment> <reason>` — refuse releases until `/deploy unlock <environment>` (approvers)
+                • `/deploy status [environment]` — what runs where, the tags, drift, requests, releases and locks
+                • `/deploy history [environment] [n]` — the latest releases and rollbacks (default 10)
                 • `/deploy help` — this message
                 Environments: %s""".formatted(names.isEmpty() ? "none configured" : names);
     }

@@ -16,6 +16,14 @@ final class RefusalViews {
     }
 
     static String text(Refusal refusal) {
+        if (refusal instanceof Refusal.Unproven unproven) {
+            return ProofViews.text(unproven);
+        }
+        if (refusal instanceof Refusal.MissingAlarms missing) {
+            return "CloudWatch has no alarm named " + String.join(", ", missing.alarms().stream()
+                    .map(name -> "`" + MessageViews.escape(name) + "`").toList()) + " (in `release.bake.alarms` of "
+                    + missing.environment() + "), so the release could not be baked. Fix the alarm names in the configuration.";
+        }
         if (refusal instanceof Refusal.NoSuchRequest) {
             return "That release request does not exist (any more).";
         }

@@ -71,6 +71,8 @@ final class ReleaseViews {
                     + String.join(", ", decision.approvals().stream().map(a -> "<@" + a.approver() + ">").toList()))
                     + " · expires " + date(request.ask().expiresAt());
             case APPROVED, DEPLOYING -> approvedBy(request) + " · " + escape(status == null ? "in progress" : status);
+            // status() words a running migration itself, with the link to its logs.
+            case MIGRATING -> approvedBy(request) + " · " + (status == null ? "migrating…" : status);
             case SUCCEEDED -> approvedBy(request) + (request.isRollback() ? " · :white_check_mark: *Rolled back* in " : " · :white_check_mark: *Succeeded* in ") + minutes(request)
                     + (status == null ? "" : " · " + escape(status));
             case FAILED -> approvedBy(request) + " · :x: *Failed* after " + minutes(request) + ": "
@@ -115,6 +117,9 @@ final class ReleaseViews {
         if (news instanceof ReleaseNews.TagsMoved) {
             return "Tags moved; starting the deployment";
         }
+        if (news instanceof ReleaseNews.Migrating migrating) {
+            return ":hourglass_flowing_sand: migrating…" + migrating.logs().map(link -> " <" + link + "|logs>").orElse("");
+        }
         if (news instanceof ReleaseNews.DeploymentStarted) {
             return "Deployment started";
         }
@@ -135,6 +140,10 @@ final class ReleaseViews {
         }
         if (news instanceof ReleaseNews.DeploymentStopped stopped) {
             return Optional.of("Stopped the deployment of `" + ImageRef.shortDigest(stopped.digest()) + "`");
+        }
+        if (news instanceof ReleaseNews.Migrating migrating) {
+            return Optional.of("Migration task started: `" + escape(migrating.taskId()) + "`"
+                    + migrating.logs().map(link -> " · <" + link + "|logs>").orElse(""));
         }
         if (news instanceof ReleaseNews.DeploymentStarted started) {
             return Optional.of(switch (started.strategy()) {
@@ -163,6 +172,7 @@ final class ReleaseViews {
             case TAG_MOVED -> "`" + escape(failure.detail()) + "` has moved since the rollback was requested; nothing was changed. "
                     + "Request the rollback again.";
             case STOPPED_BY_ROLLBACK -> "stopped: rollback requested by <@" + failure.detail() + ">";
+            case MIGRATION -> escape(String.valueOf(failure.detail())) + " Nothing was deployed.";
         };
         return failure.restored() == null ? why
                 : why + " · tags restored: `" + escape(settings.releaseTag()) + "` is `" + ImageRef.shortDigest(failure.restored()) + "` again";
@@ -211,7 +221,7 @@ final class ReleaseViews {
     private static String icon(ReleaseState state) {
         return switch (state) {
             case PENDING -> ":rocket:";
-            case APPROVED, DEPLOYING -> ":arrows_counterclockwise:";
+            case APPROVED, MIGRATING, DEPLOYING -> ":arrows_counterclockwise:";
             case SUPERSEDED -> ":leftwards_arrow_with_hook:";
             case SUCCEEDED -> ":white_check_mark:";
             case FAILED -> ":x:";

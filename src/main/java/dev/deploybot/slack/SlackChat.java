@@ -39,6 +39,12 @@ public class SlackChat {
                 .map(ChatPostEphemeralResponse::isOk).orElse(false);
     }
 
+    /** A private message with blocks, seen only by {@code userId}. */
+    public boolean whisper(String channel, String userId, SlackView view) {
+        return call("chat.postEphemeral", () -> methods.chatPostEphemeral(r -> r.channel(channel).user(userId)
+                .text(view.fallbackText()).blocks(view.blocks()))).map(ChatPostEphemeralResponse::isOk).orElse(false);
+    }
+
     interface Call<T extends SlackApiTextResponse> {
         T run() throws IOException, SlackApiException;
     }

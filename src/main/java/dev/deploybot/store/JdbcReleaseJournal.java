@@ -152,7 +152,7 @@ public class JdbcReleaseJournal implements ReleaseJournal {
     public boolean lease(String id, String owner, Instant now, Instant until) {
         return sql.update("""
                 UPDATE release_requests SET lease_owner = ?, lease_until = ?
-                WHERE id = ? AND state IN ('APPROVED', 'DEPLOYING') AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)""",
+                WHERE id = ? AND state IN ('APPROVED', 'MIGRATING', 'DEPLOYING') AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)""",
                 owner, until, id, owner, now) == 1;
     }
 
@@ -163,7 +163,7 @@ public class JdbcReleaseJournal implements ReleaseJournal {
 
     @Override
     public List<ReleaseRequest> running() {
-        return many("SELECT * FROM release_requests WHERE state IN ('APPROVED', 'DEPLOYING') ORDER BY requested_at");
+        return many("SELECT * FROM release_requests WHERE state IN ('APPROVED', 'MIGRATING', 'DEPLOYING') ORDER BY requested_at");
     }
 
     @Override

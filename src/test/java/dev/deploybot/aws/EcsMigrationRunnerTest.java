@@ -164,7 +164,7 @@ class EcsMigrationRunnerTest {
         RunMigration interrupted = new RunMigration(new EcsMigrationRunner(ecs, logs), clock, duration -> {
             throw new InterruptedException("shutting down");
         });
-        MigrationOutcome beforeCrash = interrupted.run(SERVICE, MIGRATION, IMAGES, "r-1", POLL, launched::add);
+        MigrationOutcome beforeCrash = interrupted.run(SERVICE, MIGRATION, IMAGES, "r-1", POLL, () -> true, launched::add);
         Thread.interrupted();
         whileWaiting.add(task -> fake.ecs().exitTask(task, 0));
 
@@ -199,7 +199,7 @@ class EcsMigrationRunnerTest {
                 Duration.ofMinutes(10));
         whileWaiting.add(task -> fake.ecs().exitTask(task, 0));
 
-        MigrationOutcome outcome = migration.run(SERVICE, own, IMAGES, "r-1", POLL, launched::add);
+        MigrationOutcome outcome = migration.run(SERVICE, own, IMAGES, "r-1", POLL, () -> true, launched::add);
 
         assertThat(outcome).isInstanceOf(MigrationOutcome.Succeeded.class);
         JsonNode registered = single(fake.ecs().registeredTaskDefinitions());
@@ -210,7 +210,7 @@ class EcsMigrationRunnerTest {
     }
 
     private MigrationOutcome run() {
-        return migration.run(SERVICE, MIGRATION, IMAGES, "r-1", POLL, launched::add);
+        return migration.run(SERVICE, MIGRATION, IMAGES, "r-1", POLL, () -> true, launched::add);
     }
 
     private JsonNode onlyTask() {

@@ -40,6 +40,7 @@ class BoundedLogLinesTest {
 
     private static LoggerContext production() throws JoranException {
         LoggerContext context = new LoggerContext();
+        // The pattern prints MDC fields (request, release, environment ids); a bare context has no MDC of its own.
         context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(context);

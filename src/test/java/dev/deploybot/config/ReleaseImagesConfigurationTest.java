@@ -29,13 +29,11 @@ class ReleaseImagesConfigurationTest {
     }
 
     @Test
-    void aServiceWithASidecarAndAMigrationIsReadDefaultImageFirst() throws IOException {
+    void anImageListedWithItsContainerAndAMigrationAreRead() throws IOException {
         Environment prd = start("""
                       release:
                         approvers: [U0LEAD]
                         images:
-                          - repository: team/api-nginx
-                            container: nginx
                           - repository: team/api
                             container: app
                             default: true
@@ -49,11 +47,28 @@ class ReleaseImagesConfigurationTest {
 
         Environment.ReleaseSettings release = prd.release().orElseThrow();
         assertThat(release.repository()).isEqualTo("team/api");
-        assertThat(release.images()).containsExactly(
-                new Environment.ReleasedImage("team/api", Optional.of("app")),
-                new Environment.ReleasedImage("team/api-nginx", Optional.of("nginx")));
+        assertThat(release.images()).containsExactly(new Environment.ReleasedImage("team/api", Optional.of("app")));
         assertThat(prd.deploy().orElseThrow().migration()).contains(new Environment.MigrationSettings(
                 Optional.empty(), "app", List.of("bin/migrate", "up"), Duration.ofMinutes(15)));
+    }
+
+    @Test
+    void severalImagesAreRefusedUntilRequestsPlansAndRollbacksCoverThemAll() {
+        assertThatThrownBy(() -> start("""
+                      release:
+                        approvers: [U0LEAD]
+                        images:
+                          - repository: team/api-nginx
+                            container: nginx
+                          - repository: team/api
+                            container: app
+                            default: true
+                      deploy:
+                        cluster: prod
+                        service: api
+                """))
+                .hasStackTraceContaining("deploybot.environments.prd.release.images: lists 2 images; releasing several"
+                        + " together is not available yet");
     }
 
     @Test

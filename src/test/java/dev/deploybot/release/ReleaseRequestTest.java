@@ -1,0 +1,91 @@
+package dev.deploybot.release;
+
+import org.junit.jupiter.api.Test;
+
+import static dev.deploybot.release.ReleaseTestData.NOW;
+import static dev.deploybot.release.ReleaseTestData.aRelease;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The rules of a release request, each decided once, on the aggregate. */
+class ReleaseRequestTest {
+    private static final ReleaseRequest.ApprovalRules ONE = new ReleaseRequest.ApprovalRules(1, false, true);
+    private static final ReleaseRequest.ApprovalRules TWO = new ReleaseRequest.ApprovalRules(2, false, true);
+
+    @Test
+    void theRequesterCannotApproveTheirOwnRequestUnlessAllowed() {
+        ReleaseRequest request = aRelease().requestedBy("U0DEV").build();
+        assertThat(request.approve("U0DEV", true, ONE, NOW)).isEqualTo(new ReleaseRequest.Refused(
+                new Refusal.SelfApproval(ReleaseRequest.Kind.RELEASE)));
+        assertThat(request.approve("U0DEV", true, new ReleaseRequest.ApprovalRules(1, true, true), NOW))
+                .isInstanceOf(ReleaseRequest.Moved.class);
+    }
+
+    @Test
+    void onlyApproversApprove() {
+        assertThat(aRelease().build().approve("U0STRANGER", false, ONE, NOW)).isEqualTo(new ReleaseRequest.Refused(
+                new Refusal.NotAnApprover("prd", ReleaseRequest.Verdict.APPROVE)));
+    }
+
+    @Test
+    void theLastApprovalNeededDecides() {
+        ReleaseRequest.Transition first = aRelease().build().approve("U0LEAD", true, TWO, NOW);
+        assertThat(first).isInstanceOf(ReleaseRequest.Counted.class);
+        ReleaseRequest counted = ((ReleaseRequest.Counted) first).request();
+        assertThat(counted.state()).isEqualTo(ReleaseState.PENDING);
+        assertThat(counted.approve("U0LEAD", true, TWO, NOW)).isEqualTo(new ReleaseRequest.Refused(
+                new Refusal.AlreadyApproved(ReleaseRequest.Kind.RELEASE, 2)));
+
+        ReleaseRequest approved = ((ReleaseRequest.Moved) counted.approve("U0SRE", true, TWO, NOW.plusSeconds(5))).request();
+        assertThat(approved.state()).isEqualTo(ReleaseState.APPROVED);
+        assertThat(approved.decision().decidedBy()).isEqualTo("U0SRE");
+        assertThat(approved.decision().decidedAt()).isEqualTo(NOW.plusSeconds(5));
+        assertThat(approved.decision().approvals()).extracting(ReleaseRequest.Approval::approver).containsExactly("U0LEAD", "U0SRE");
+    }
+
+    @Test
+    void aRollbackThatNeedsNoApprovalIsDecidedByWhoeverAsks() {
+        ReleaseRequest rollback = aRelease().rollingBack(1).requestedBy("U0DEV").build();
+        ReleaseRequest.Transition decided = rollback.approve("U0DEV", false, new ReleaseRequest.ApprovalRules(1, false, false), NOW);
+        assertThat(decided).isInstanceOf(ReleaseRequest.Moved.class);
+        assertThat(((ReleaseRequest.Moved) decided).request().state()).isEqualTo(ReleaseState.APPROVED);
+    }
+
+    @Test
+    void nobodyDecidesAClosedOrExpiredRequest() {
+        ReleaseRequest rejected = aRelease().inState(ReleaseState.REJECTED, "U0LEAD").build();
+        assertThat(rejected.approve("U0SRE", true, ONE, NOW)).isEqualTo(new ReleaseRequest.Refused(
+                new Refusal.NotOpen(ReleaseState.REJECTED, "U0LEAD")));
+        ReleaseRequest stale = aRelease().expiringAt(NOW).build();
+        assertThat(stale.approve("U0SRE", true, ONE, NOW)).isEqualTo(new ReleaseRequest.Refused(new Refusal.Expired("prd")));
+        assertThat(stale.cancel("U0DEV", NOW)).isEqualTo(new ReleaseRequest.Refused(new Refusal.Expired("prd")));
+        assertThat(((ReleaseRequest.Moved) stale.expire(NOW)).request().state()).isEqualTo(ReleaseState.EXPIRED);
+        assertThat(aRelease().build().expire(NOW)).isInstanceOf(ReleaseRequest.Refused.class);
+    }
+
+    @Test
+    void approversRejectAndOnlyTheRequesterCancels() {
+        ReleaseRequest request = aRelease().requestedBy("U0DEV").build();
+        assertThat(request.reject("U0DEV", false, NOW)).isEqualTo(new ReleaseRequest.Refused(
+                new Refusal.NotAnApprover("prd", ReleaseRequest.Verdict.REJECT)));
+        assertThat(((ReleaseRequest.Moved) request.reject("U0LEAD", true, NOW)).request().state()).isEqualTo(ReleaseState.REJECTED);
+        assertThat(request.cancel("U0LEAD", NOW)).isEqualTo(new ReleaseRequest.Refused(new Refusal.NotTheRequester()));
+        assertThat(((ReleaseRequest.Moved) request.cancel("U0DEV", NOW)).request().state()).isEqualTo(ReleaseState.CANCELLED);
+    }
+
+    @Test
+    void aDeploymentMovesOnlyForward() {
+        ReleaseRequest pending = aRelease().build();
+        assertThat(pending.startDeploying("ecs-svc/1", "arn:td:7")).isInstanceOf(ReleaseRequest.Refused.class);
+        assertThat(pending.succeed(NOW)).isInstanceOf(ReleaseRequest.Refused.class);
+
+        ReleaseRequest approved = ((ReleaseRequest.Moved) pending.approve("U0LEAD", true, ONE, NOW)).request();
+        ReleaseRequest deploying = ((ReleaseRequest.Moved) approved.startDeploying("ecs-svc/1", "arn:td:7")).request();
+        assertThat(deploying.deployment().deploymentId()).isEqualTo("ecs-svc/1");
+        ReleaseRequest.Failure breaker = new ReleaseRequest.Failure(ReleaseRequest.Failure.Cause.DEPLOYMENT, "circuit breaker");
+        ReleaseRequest failed = ((ReleaseRequest.Moved) deploying.fail(breaker, NOW.plusSeconds(60))).request();
+        assertThat(failed.state()).isEqualTo(ReleaseState.FAILED);
+        assertThat(failed.deployment().finishedAt()).isEqualTo(NOW.plusSeconds(60));
+        assertThat(failed.deployment().failure()).isEqualTo(breaker);
+        assertThat(failed.succeed(NOW)).as("a finished request stays finished").isInstanceOf(ReleaseRequest.Refused.class);
+    }
+}
