@@ -11,7 +11,6 @@ import jakarta.inject.Singleton;
 /** {@code /deploy prd [note]}: ask for an approved release of the image the source tag names now. */
 @Singleton
 class ReleaseCommand implements EnvironmentCommand {
-    static final int MAX_NOTE = 300;
     private final RequestRelease requestRelease;
     private final SlackChat chat;
     private final AfterAck after;
@@ -31,9 +30,6 @@ class ReleaseCommand implements EnvironmentCommand {
 
     @Override
     public String handle(Environment environment, String arguments, DeployInvocation invocation) {
-        if (arguments.length() > MAX_NOTE) {
-            return ":no_entry: The release note is longer than " + MAX_NOTE + " characters; nothing was requested.";
-        }
         String note = arguments.chars().anyMatch(Character::isISOControl) ? arguments.replaceAll("\\p{Cntrl}", " ") : arguments;
         return after.command(AfterAck.Lane.RELEASES, invocation.requester(),
                 ":hourglass_flowing_sand: Looking up the image to release to *" + environment.name() + "*…",
