@@ -113,13 +113,15 @@ class BakeEndToEndTest {
     @Test
     void aBakeCutByARestartResumesWithTheTimeAlreadySpent() {
         ReleaseScenario s = new ReleaseScenario(aws, slack, "bkrestart", "C0BKRESTART").withHistory().withEcsService("bkrestart");
-        Map<String, Object> config = baked(s, "bkrestart", "3s");
+        Map<String, Object> config = baked(s, "bkrestart", "10s");
         try (DeploybotApp own = ReleaseScenario.app(slack, aws, config)) {
             SlackMessage release = approvedAndDeployed(s, own, "bkrestart");
             s.awaitMessage(release, "Baking");
             Instant bakeStarted = own.bean(ReleaseJournal.class).find(requestId(release)).orElseThrow().deployment().bakeStartedAt();
 
             own.restart();
+            assertThat(own.bean(ReleaseJournal.class).find(requestId(release)).orElseThrow().state()).as("cut in the middle")
+                    .isEqualTo(ReleaseState.BAKING);
 
             SlackMessage done = s.awaitMessage(release, "Succeeded, baked");
             ReleaseRequest baked = own.bean(ReleaseJournal.class).find(requestId(release)).orElseThrow();
