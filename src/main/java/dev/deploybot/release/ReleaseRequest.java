@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The release aggregate: what was asked for ({@link Ask}), what was decided ({@link Decision}) and how it
@@ -29,10 +30,11 @@ public record ReleaseRequest(String id, Ask ask, Decision decision, Deployment d
      * @param generations    for a rollback, how many generations back it goes; 0 for a release
      * @param previousDigest what the release tag named when the request was made; null on a first release
      * @param compareUrl     link to the code changes between the two, when the environment has a template
+     * @param images         every image the request pins, the default one ({@code candidate}) first
      */
     public record Ask(Kind kind, int generations, String environment, String requester, String note, ImageRef candidate,
                       List<String> candidateTags, Instant pushedAt, String previousDigest, String compareUrl,
-                      Instant requestedAt, Instant expiresAt) {
+                      Instant requestedAt, Instant expiresAt, List<PinnedImage> images) {
         public Ask {
             Objects.requireNonNull(kind, "kind");
             Objects.requireNonNull(environment, "environment");
@@ -41,6 +43,19 @@ public record ReleaseRequest(String id, Ask ask, Decision decision, Deployment d
             candidateTags = List.copyOf(candidateTags);
             Objects.requireNonNull(requestedAt, "requestedAt");
             Objects.requireNonNull(expiresAt, "expiresAt");
+            images = List.copyOf(images);
+            if (images.isEmpty() || !images.get(0).image().equals(candidate)) {
+                throw new IllegalArgumentException("the default image " + candidate + " comes first in " + images);
+            }
+        }
+
+        /** A request of one image, for the deploy settings' container (as every request stored before several were). */
+        public Ask(Kind kind, int generations, String environment, String requester, String note, ImageRef candidate,
+                   List<String> candidateTags, Instant pushedAt, String previousDigest, String compareUrl,
+                   Instant requestedAt, Instant expiresAt) {
+            this(kind, generations, environment, requester, note, candidate, candidateTags, pushedAt, previousDigest, compareUrl,
+                    requestedAt, expiresAt, List.of(new PinnedImage(candidate.repository(), Optional.empty(), candidate.digest(), null,
+                            previousDigest)));
         }
     }
 

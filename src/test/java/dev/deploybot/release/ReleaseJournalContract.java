@@ -126,11 +126,11 @@ public abstract class ReleaseJournalContract {
         journal.open(aRelease().build());
         String multiArch = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[]}\n";
         List<PlanStep> plan = List.of(
-                new PlanStep(0, "release-1gen", new Manifest(DIGEST_B, "{\"b\":1}", "application/vnd.docker.distribution.manifest.v2+json"), null, false),
-                new PlanStep(1, "release", new Manifest(DIGEST_A, multiArch, "application/vnd.oci.image.index.v1+json"),
+                new PlanStep(0, "app", "release-1gen", new Manifest(DIGEST_B, "{\"b\":1}", "application/vnd.docker.distribution.manifest.v2+json"), null, false),
+                new PlanStep(1, "app", "release", new Manifest(DIGEST_A, multiArch, "application/vnd.oci.image.index.v1+json"),
                         new Manifest(DIGEST_B, "{\"b\":1}", "application/vnd.docker.distribution.manifest.v2+json"), false));
         assertThat(journal.recordPlan("r1", PlanStep.Plan.PROMOTE, plan)).isEqualTo(plan);
-        List<PlanStep> other = List.of(new PlanStep(0, "release", new Manifest(DIGEST_B, "{}", "x"), null, false));
+        List<PlanStep> other = List.of(new PlanStep(0, "app", "release", new Manifest(DIGEST_B, "{}", "x"), null, false));
         assertThat(journal.recordPlan("r1", PlanStep.Plan.PROMOTE, other)).as("a recorded plan is never replaced").isEqualTo(plan);
         journal.stepDone("r1", PlanStep.Plan.PROMOTE, 0, NOW);
         assertThat(journal.plan("r1", PlanStep.Plan.PROMOTE)).extracting(PlanStep::done).containsExactly(true, false);
