@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class PromotionPlanTest {
     private static final String APP = "app";
@@ -77,6 +78,38 @@ class PromotionPlanTest {
         assertThat(restore).extracting(PlanStep::tag).containsExactly("release", "release-1gen", "release-2gen");
         assertThat(restore).extracting(PlanStep::manifest).containsExactly(RELEASE, ONE_GEN, TWO_GEN);
         assertThat(PromotionPlan.restore(PromotionPlan.of(APP, CANDIDATE, TAGS, Map.of()))).as("a new tag has nothing to go back to").isEmpty();
+    }
+
+    @Test
+    void severalRepositoriesMakeOnePlanEachRepositoryInTurnNumberedThrough() {
+        Map<String, Manifest> current = Map.of("release", RELEASE, "release-1gen", ONE_GEN, "release-2gen", TWO_GEN);
+        List<PlanStep> plan = PromotionPlan.together(List.of(PromotionPlan.of(APP, CANDIDATE, TAGS, current),
+                PromotionPlan.of("app-nginx", ONE_GEN, TAGS, Map.of("release", RELEASE))));
+        assertThat(plan).extracting(PlanStep::seq, PlanStep::repository, PlanStep::tag).containsExactly(
+                tuple(0, APP, "release-2gen"), tuple(1, APP, "release-1gen"), tuple(2, APP, "release"),
+                tuple(3, "app-nginx", "release-1gen"), tuple(4, "app-nginx", "release"));
+        assertThat(plan.get(4).manifest()).isEqualTo(ONE_GEN);
+    }
+
+    @Test
+    void aRestoreOfSeveralRepositoriesPutsEachTagBackInItsOwnRepository() {
+        Map<String, Manifest> current = Map.of("release", RELEASE, "release-1gen", ONE_GEN);
+        List<PlanStep> promotion = PromotionPlan.together(List.of(PromotionPlan.of(APP, CANDIDATE, TAGS, current),
+                PromotionPlan.of("app-nginx", TWO_GEN, TAGS, current)));
+        List<PlanStep> restore = PromotionPlan.restore(promotion);
+        assertThat(restore).extracting(PlanStep::seq, PlanStep::repository, PlanStep::tag, PlanStep::manifest).containsExactly(
+                tuple(0, "app-nginx", "release", RELEASE), tuple(1, "app-nginx", "release-1gen", ONE_GEN),
+                tuple(2, APP, "release", RELEASE), tuple(3, APP, "release-1gen", ONE_GEN));
+    }
+
+    @Test
+    void aRollbackOfSeveralRepositoriesShiftsEachBack() {
+        Map<String, Manifest> current = Map.of("release", RELEASE, "release-1gen", ONE_GEN, "release-2gen", TWO_GEN);
+        List<PlanStep> plan = PromotionPlan.together(List.of(PromotionPlan.rollback(APP, 1, TAGS, current),
+                PromotionPlan.rollback("app-nginx", 1, TAGS, current)));
+        assertThat(plan).extracting(PlanStep::repository, PlanStep::tag, PlanStep::manifest).containsExactly(
+                tuple(APP, "release", ONE_GEN), tuple(APP, "release-1gen", TWO_GEN),
+                tuple("app-nginx", "release", ONE_GEN), tuple("app-nginx", "release-1gen", TWO_GEN));
     }
 
     @Property

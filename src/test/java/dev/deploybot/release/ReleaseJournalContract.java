@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -16,6 +18,7 @@ import static dev.deploybot.release.ReleaseTestData.DIGEST_B;
 import static dev.deploybot.release.ReleaseTestData.NOW;
 import static dev.deploybot.release.ReleaseTestData.aRelease;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * What every release journal does, asserted against the JDBC adapter on each database and against the
@@ -38,6 +41,30 @@ public abstract class ReleaseJournalContract {
         journal.open(request);
         assertThat(journal.find("r1")).contains(request);
         assertThat(journal.find("nope")).isEmpty();
+    }
+
+    @Test
+    void aRequestOfSeveralImagesIsStoredWithEveryPinnedImage() {
+        ReleaseRequest request = aRelease().ofImages(
+                new PinnedImage("team/api", Optional.of("web"), DIGEST_A, "git-3f2a9c1", DIGEST_B),
+                new PinnedImage("team/api-nginx", Optional.of("nginx"), DIGEST_B, null, DIGEST_B)).build();
+        journal.open(request);
+        ReleaseRequest found = journal.find("r1").orElseThrow();
+        assertThat(found).isEqualTo(request);
+        assertThat(found.ask().images()).extracting(PinnedImage::changed).containsExactly(true, false);
+    }
+
+    @Test
+    void onePlanCoversEveryRepositoryOfARequest() {
+        journal.open(aRelease().build());
+        Manifest a = new Manifest(DIGEST_A, "{\"a\":1}", "application/vnd.docker.distribution.manifest.v2+json");
+        Manifest b = new Manifest(DIGEST_B, "{\"b\":1}", "application/vnd.docker.distribution.manifest.v2+json");
+        List<PlanStep> plan = PromotionPlan.together(List.of(PromotionPlan.of("team/api", a, List.of("release"), Map.of("release", b)),
+                PromotionPlan.of("team/api-nginx", b, List.of("release"), Map.of("release", a))));
+        journal.recordPlan("r1", PlanStep.Plan.PROMOTE, plan);
+        journal.stepDone("r1", PlanStep.Plan.PROMOTE, 0, NOW);
+        assertThat(journal.plan("r1", PlanStep.Plan.PROMOTE)).extracting(PlanStep::seq, PlanStep::repository, PlanStep::done)
+                .containsExactly(tuple(0, "team/api", true), tuple(1, "team/api-nginx", false));
     }
 
     @Test
