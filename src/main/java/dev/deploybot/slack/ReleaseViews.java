@@ -116,7 +116,9 @@ final class ReleaseViews {
                 .text(plain("Approve"))
                 .confirm(ConfirmationDialogObject.builder()
                         .title(plain("Release to " + request.environment() + "?"))
-                        .text(markdown("Moves the release tags to `" + request.candidate().shortDigest() + "` and deploys it."))
+                        .text(markdown(request.ask().images().size() > 1
+                                ? "Moves the release tags of the changed images and deploys them together."
+                                : "Moves the release tags to `" + request.candidate().shortDigest() + "` and deploys it."))
                         .confirm(plain("Release"))
                         .deny(plain("Not yet"))
                         .build())

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static dev.deploybot.release.ReleaseScenario.CLUSTER;
 import static dev.deploybot.release.ReleaseScenario.DEV;
@@ -152,6 +153,28 @@ class SeveralImagesEndToEndTest {
             assertThat(image(registered, "nginx")).isEqualTo(FakeEcr.repositoryUri("api-nginx") + "@" + nginx.candidate);
             assertThat(registered()).hasSize(1);
             assertThat(putImages("api")).as("api's moves are not made again").hasSize(3);
+        }
+    }
+
+    @Test
+    void theMigrationTaskRunsTheReleasedImagesBeforeTheDeployment() {
+        Map<String, Object> configuration = configuration();
+        configuration.put("deploybot.environments.prd.deploy.migration.container", "web");
+        configuration.put("deploybot.environments.prd.deploy.migration.command", List.of("bin/migrate", "up"));
+        try (DeploybotApp bot = ReleaseScenario.app(slack, aws, configuration)) {
+            bot.slack().slashCommand(DEV, api.channel, "/deploy", "prd");
+            SlackMessage request = api.awaitRequestMessage();
+            bot.slack().clickButton(LEAD, api.channel, request.ts(), "release_approve", requestId(request));
+
+            JsonNode task = await().until(() -> aws.ecs().tasks().stream().findFirst(), Optional::isPresent).orElseThrow();
+            JsonNode migration = aws.ecs().taskDefinition(task.get("taskDefinitionArn").asText()).orElseThrow();
+            assertThat(image(migration, "web")).isEqualTo(FakeEcr.repositoryUri("api") + "@" + api.candidate);
+            assertThat(image(migration, "nginx")).isEqualTo(FakeEcr.repositoryUri("api-nginx") + "@" + nginx.candidate);
+            assertThat(aws.ecs().updateServiceCalls()).as("nothing deployed while migrating").isEmpty();
+
+            aws.ecs().exitTask(task.get("taskArn").asText(), 0);
+            finishDeployment(1);
+            api.awaitMessage(request, "Succeeded");
         }
     }
 
