@@ -34,7 +34,6 @@ import dev.deploybot.release.ReleaseNews;
 import dev.deploybot.release.ReleaseRequest;
 import dev.deploybot.release.ReleaseRequest.Failure;
 import dev.deploybot.release.ReleaseState;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -81,14 +80,14 @@ public class ReleasePipeline {
     private final Stopping stopping;
     private final AlarmStates alarms;
     private final AlarmLog alarmLog;
-    private final MeterRegistry meters;
+    private final ReleaseMeters meters;
 
     public ReleasePipeline(Environments environments, ReleaseJournal journal, ApproverDirectory directory, EnvironmentLocks locks,
                            PromoteImage promote, ImageRegistry registry, ServiceDeployers deployers, FollowDeployment follow,
                            RunMigration runMigration, ReleaseAnnouncer announcer, AuditTrail audit, Clock clock,
                            @Value("${deploybot.release.lease:2m}") Duration lease,
                            @Value("${deploybot.deploy.poll-interval:10s}") Duration pollInterval, Stopping stopping,
-                           AlarmStates alarms, AlarmLog alarmLog, MeterRegistry meters) {
+                           AlarmStates alarms, AlarmLog alarmLog, ReleaseMeters meters) {
         this.stopping = stopping;
         this.alarms = alarms;
         this.alarmLog = alarmLog;
@@ -128,6 +127,10 @@ public class ReleasePipeline {
 
     /** A click (or a rollback approving itself). An approval that decides ships the release on this thread. */
     public Outcome decide(String requestId, Actor actor, ReleaseRequest.Verdict verdict) {
+        return meters.decided(decideOnce(requestId, actor, verdict));
+    }
+
+    private Outcome decideOnce(String requestId, Actor actor, ReleaseRequest.Verdict verdict) {
         Refusal lastRefusal = new Refusal.NoSuchRequest();
         for (int attempt = 0; attempt < DECISION_ATTEMPTS; attempt++) {
             Optional<ReleaseRequest> found = journal.find(requestId);
@@ -270,7 +273,7 @@ public class ReleasePipeline {
         if (request.deployment().interrupted() != null) {
             stopInterrupted(request, deployer, settings);
         }
-        if (promote.promote(request, release) instanceof PromoteImage.NotMoved notMoved) {
+        if (meters.promotion(request, () -> promote.promote(request, release)) instanceof PromoteImage.NotMoved notMoved) {
             return fail(request, notMoved.why(), release);
         }
         announcer.tell(request, new ReleaseNews.TagsMoved());
@@ -433,7 +436,7 @@ public class ReleasePipeline {
         if (request.finishBake(bake, now) instanceof ReleaseRequest.Moved moved && journal.save(moved.request()) instanceof ReleaseJournal.Saved saved) {
             audit.append(new AuditEntry(now, null, request.environment(), request.kind().name().toLowerCase(), "succeeded",
                     request.id() + " " + request.candidate().digest() + " baked " + Duration.between(request.deployment().bakeStartedAt(), now)));
-            meters.counter("deploybot.bakes", "environment", request.environment(), "outcome", "baked").increment();
+            meters.baked(ReleaseMeters.Bake.BAKED);
             announcer.tell(saved.request(), new ReleaseNews.Finished("baked"));
         }
         return null;
@@ -474,7 +477,7 @@ public class ReleasePipeline {
         audit.append(new AuditEntry(now, null, release.environment(), "release", "failed",
                 release.id() + " ALARM " + alarm.name() + " at " + firedAt));
         audit.append(new AuditEntry(now, null, release.environment(), "lock", "locked", "automatic rollback of " + release.id()));
-        meters.counter("deploybot.bakes", "environment", release.environment(), "outcome", "rolled-back").increment();
+        meters.baked(ReleaseMeters.Bake.ROLLED_BACK);
         announcer.tell(saved.request(), new ReleaseNews.Finished(alarm.name() + " in ALARM"));
         rollback.flatMap(undo -> journal.find(undo.id())).ifPresent(undo -> {
             audit.append(new AuditEntry(now, null, undo.environment(), "rollback", "approved",
@@ -507,6 +510,7 @@ public class ReleasePipeline {
             audit.append(new AuditEntry(now, null, request.environment(), request.kind().name().toLowerCase(), "succeeded",
                     request.id() + " " + request.candidate().digest()));
             announcer.tell(saved.request(), new ReleaseNews.Finished(end.progress()));
+            meters.finished(saved.request());
         }
         return null;
     }
@@ -534,6 +538,7 @@ public class ReleasePipeline {
             audit.append(new AuditEntry(now, null, request.environment(), request.kind().name().toLowerCase(), "failed",
                     request.id() + " " + why.cause() + " " + why.detail()));
             announcer.tell(saved.request(), new ReleaseNews.Finished(why.detail()));
+            meters.finished(saved.request());
         }
         return null;
     }
