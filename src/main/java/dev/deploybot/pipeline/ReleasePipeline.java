@@ -437,6 +437,7 @@ public class ReleasePipeline {
             audit.append(new AuditEntry(now, null, request.environment(), request.kind().name().toLowerCase(), "succeeded",
                     request.id() + " " + request.candidate().digest() + " baked " + Duration.between(request.deployment().bakeStartedAt(), now)));
             meters.baked(ReleaseMeters.Bake.BAKED);
+            meters.finished(saved.request());
             announcer.tell(saved.request(), new ReleaseNews.Finished("baked"));
         }
         return null;
@@ -478,6 +479,7 @@ public class ReleasePipeline {
                 release.id() + " ALARM " + alarm.name() + " at " + firedAt));
         audit.append(new AuditEntry(now, null, release.environment(), "lock", "locked", "automatic rollback of " + release.id()));
         meters.baked(ReleaseMeters.Bake.ROLLED_BACK);
+        meters.finished(saved.request());
         announcer.tell(saved.request(), new ReleaseNews.Finished(alarm.name() + " in ALARM"));
         rollback.flatMap(undo -> journal.find(undo.id())).ifPresent(undo -> {
             audit.append(new AuditEntry(now, null, undo.environment(), "rollback", "approved",
