@@ -118,7 +118,7 @@ public class RequestRelease {
         }
         audit.append(new AuditEntry(now, requester.userId(), environment.name(), "release", "requested",
                 request.id() + " " + candidate.digest() + " (release was " + request.ask().previousDigest() + ")"));
-        announcer.tell(request, new ReleaseNews.Requested());
+        announcer.tell(request, new ReleaseNews.Requested(proof instanceof ProvenInStaging.Proven proven ? Optional.of(proven) : Optional.empty()));
         return new Requested(request);
     }
 
