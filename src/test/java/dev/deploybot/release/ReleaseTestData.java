@@ -38,6 +38,7 @@ public final class ReleaseTestData {
         private String deploymentId;
         private String revision;
         private List<PinnedImage> images = List.of();
+        private Instant bakeStartedAt;
 
         public Builder withId(String id) {
             this.id = id;
@@ -97,6 +98,14 @@ public final class ReleaseTestData {
             return this;
         }
 
+        /** Deployed, and baking since {@code since}. */
+        public Builder baking(Instant since) {
+            deploying("ecs-svc/1", "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:8");
+            this.state = ReleaseState.BAKING;
+            this.bakeStartedAt = since;
+            return this;
+        }
+
         public ReleaseRequest build() {
             ReleaseRequest.Ask single = new ReleaseRequest.Ask(kind, generations, environment, requester, note,
                     new ImageRef(images.isEmpty() ? "app" : images.get(0).repository(), candidate),
@@ -104,7 +113,7 @@ public final class ReleaseTestData {
             ReleaseRequest.Ask ask = images.isEmpty() ? single : new ReleaseRequest.Ask(kind, generations, environment, requester, note,
                     single.candidate(), single.candidateTags(), single.pushedAt(), previous, null, requestedAt, expiresAt, images);
             return new ReleaseRequest(id, ask, new ReleaseRequest.Decision(state, approvals, decidedBy, decidedBy == null ? null : NOW),
-                    new ReleaseRequest.Deployment(null, deploymentId, revision, null, null), 0);
+                    new ReleaseRequest.Deployment(null, deploymentId, revision, null, null, bakeStartedAt), 0);
         }
     }
 }
