@@ -17,7 +17,6 @@ import dev.deploybot.deploy.MigrationTask;
 import dev.deploybot.deploy.RunMigration;
 import dev.deploybot.deploy.ServiceDeployer;
 import dev.deploybot.deploy.ServiceDeployers;
-import dev.deploybot.core.ImageRef;
 import dev.deploybot.release.AlarmState;
 import dev.deploybot.release.AlarmStates;
 import dev.deploybot.release.ApprovalPolicy;
@@ -467,20 +466,12 @@ public class ReleasePipeline {
         }
         ReleaseRequest failed = moved.request();
         List<PlanStep> back = PromotionPlan.restore(journal.plan(release.id(), PlanStep.Plan.PROMOTE).stream().filter(PlanStep::done).toList());
-        Optional<String> releaseTag = releaseTagAfter(back, release, settings);
+        Optional<ReleaseRequest> rollback = failed.automaticRollback(automaticRollbackId(release), back, settings.releaseTag(), now);
         // Locked before the hand-over: a crash in between leaves the environment locked, never rolled back unlocked.
         locks.lock(new EnvironmentLocks.Lock(release.environment(), null, "auto-rolled back: alarm `" + alarm.name() + "` in ALARM at "
                 + HOUR_MINUTE.format(firedAt), now));
-        ReleaseJournal.Save save;
-        Optional<ReleaseRequest> rollback = Optional.empty();
-        if (releaseTag.isEmpty()) {
-            save = journal.save(failed); // a first release has nothing to go back to: it fails, and the lock stays
-        } else {
-            ReleaseRequest undo = failed.automaticRollback(automaticRollbackId(release),
-                    new ImageRef(release.candidate().repository(), releaseTag.get()), now);
-            save = journal.handOver(failed, undo, back);
-            rollback = Optional.of(undo);
-        }
+        // A first release has nothing to go back to: it fails, and the lock stays.
+        ReleaseJournal.Save save = rollback.isEmpty() ? journal.save(failed) : journal.handOver(failed, rollback.get(), back);
         if (!(save instanceof ReleaseJournal.Saved saved)) {
             return null; // another replica saw it first and rolls back
         }
@@ -538,7 +529,12 @@ public class ReleasePipeline {
         ReleaseRequest failed = moved.request();
         if (!request.isRollback() && settings.restoreTagsOnFailure()
                 && journal.plan(request.id(), PlanStep.Plan.PROMOTE).stream().anyMatch(PlanStep::done)) {
-            Optional<String> releaseTag = releaseTagAfter(promote.restore(request), request, settings);
+            List<PlanStep> restored = promote.restore(request);
+            // The message names the default image's release tag; when only a sidecar moved, it names what it did before.
+            Optional<String> releaseTag = restored.stream()
+                    .filter(step -> step.repository().equals(request.candidate().repository()) && step.tag().equals(settings.releaseTag()))
+                    .map(step -> step.manifest().digest()).findFirst()
+                    .or(() -> restored.isEmpty() ? Optional.empty() : Optional.ofNullable(request.ask().previousDigest()));
             if (releaseTag.isPresent()) {
                 failed = failed.restored(releaseTag.get());
             }
@@ -550,17 +546,6 @@ public class ReleasePipeline {
             meters.finished(saved.request());
         }
         return null;
-    }
-
-    /**
-     * What the default image's release tag names once the restore steps ran; empty when nothing is put back. When only
-     * another image moved, the default's tag never left what it named before.
-     */
-    private static Optional<String> releaseTagAfter(List<PlanStep> restore, ReleaseRequest release, Environment.ReleaseSettings settings) {
-        return restore.stream()
-                .filter(step -> step.repository().equals(release.candidate().repository()) && step.tag().equals(settings.releaseTag()))
-                .map(step -> step.manifest().digest()).findFirst()
-                .or(() -> restore.isEmpty() ? Optional.empty() : Optional.ofNullable(release.ask().previousDigest()));
     }
 
     /** The states a rollback's approval may find the environment's running request in. */

@@ -315,21 +315,30 @@ public record ReleaseRequest(String id, Ask ask, Decision decision, Deployment d
 
     /**
      * The rollback that undoes this release after its bake alarm fired: approved by the bot (nobody has to be asked
-     * while production misbehaves), going back to {@code previous}, noting this release as the one it undoes.
+     * while production misbehaves), noting this release as the one it undoes. It puts back every image of the release:
+     * a changed one at the digest {@code back} (the restore of this release's plan) gives its release tag, an unchanged
+     * one where it is. Empty when a changed image had no release before this one: there is nothing to go back to.
      */
-    public ReleaseRequest automaticRollback(String rollbackId, ImageRef previous, Instant now) {
+    public Optional<ReleaseRequest> automaticRollback(String rollbackId, List<PlanStep> back, String releaseTag, Instant now) {
         if (state() != ReleaseState.FAILED || deployment.failure() == null || deployment.failure().cause() != Failure.Cause.ALARM) {
             throw new IllegalStateException("release " + id + " is not a release whose bake alarm fired");
         }
-        // Every image goes back to what it replaced; an image this release left unchanged (or released first) stays.
-        List<PinnedImage> images = ask.images().stream().map(image -> new PinnedImage(image.repository(), image.container(),
-                image.repository().equals(previous.repository()) ? previous.digest()
-                        : image.previousDigest() == null ? image.digest() : image.previousDigest(),
-                null, image.digest())).toList();
-        Ask back = new Ask(Kind.ROLLBACK, 1, environment(), requester(), null, previous, List.of(), null, candidate().digest(), null,
-                now, now, images);
-        return new ReleaseRequest(rollbackId, back, new Decision(ReleaseState.APPROVED, List.of(), BOT, now),
-                new Deployment(id, null, null, null, null, null), 0);
+        List<PinnedImage> before = new ArrayList<>();
+        for (PinnedImage image : ask.images()) {
+            Optional<PlanStep> restored = back.stream()
+                    .filter(step -> step.repository().equals(image.repository()) && step.tag().equals(releaseTag)).findFirst();
+            if (restored.isPresent()) {
+                before.add(new PinnedImage(image.repository(), image.container(), restored.get().manifest().digest(), null, image.digest()));
+            } else if (image.changed()) {
+                return Optional.empty();
+            } else {
+                before.add(image);
+            }
+        }
+        Ask undo = new Ask(Kind.ROLLBACK, 1, environment(), requester(), null, before.get(0).image(), List.of(), null, candidate().digest(),
+                null, now, now, before);
+        return Optional.of(new ReleaseRequest(rollbackId, undo, new Decision(ReleaseState.APPROVED, List.of(), BOT, now),
+                new Deployment(id, null, null, null, null, null), 0));
     }
 
     /** Whether the bot started this rollback itself, after the bake alarm of the release it undoes fired. */

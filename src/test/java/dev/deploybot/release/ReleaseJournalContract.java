@@ -1,6 +1,5 @@
 package dev.deploybot.release;
 
-import dev.deploybot.core.ImageRef;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -161,9 +160,9 @@ public abstract class ReleaseJournalContract {
         assertThat(journal.lease("r1", "w1", NOW, NOW.plusSeconds(60))).as("a baking release is worked on under a lease").isTrue();
 
         ReleaseRequest failed = moved(baking.alarmFired("app-5xx", NOW.plusSeconds(90), NOW.plusSeconds(95)));
-        ReleaseRequest rollback = failed.automaticRollback("r1-back", new ImageRef("app", DIGEST_B), NOW.plusSeconds(95));
         PlanStep back = new PlanStep(0, "app", "release", new Manifest(DIGEST_B, "{}", "application/vnd.oci.image.manifest.v1+json"),
                 new Manifest(DIGEST_A, "{}", "application/vnd.oci.image.manifest.v1+json"), false);
+        ReleaseRequest rollback = failed.automaticRollback("r1-back", List.of(back), "release", NOW.plusSeconds(95)).orElseThrow();
         assertThat(journal.handOver(failed, rollback, List.of(back))).isInstanceOf(ReleaseJournal.Saved.class);
         assertThat(journal.handOver(failed, rollback, List.of(back))).as("a second replica loses").isInstanceOf(ReleaseJournal.Stale.class);
 

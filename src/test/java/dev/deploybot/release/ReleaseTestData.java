@@ -37,8 +37,8 @@ public final class ReleaseTestData {
         private String decidedBy;
         private String deploymentId;
         private String revision;
-        private List<PinnedImage> images = List.of();
         private Instant bakeStartedAt;
+        private List<PinnedImage> images = List.of();
 
         public Builder withId(String id) {
             this.id = id;
