@@ -157,6 +157,24 @@ public class EventIntake {
         return noticed(event, outcome);
     }
 
+    /**
+     * Handles admitted events (kept with their bodies) as one unit: what they tell and their "handled" marks in
+     * one commit. When one of them fails nothing of the unit is kept, and each is handled on its own instead, so
+     * only the failing one counts an attempt.
+     */
+    public List<Outcome> handleAll(List<ReadEvent> events) {
+        List<Outcome> outcomes;
+        try {
+            outcomes = unitOfWork.together(() -> events.stream().map(this::stored).toList());
+        } catch (RuntimeException e) {
+            return events.stream().map(event -> handle(event, null)).toList();
+        }
+        for (int i = 0; i < events.size(); i++) {
+            noticed(events.get(i), outcomes.get(i));
+        }
+        return outcomes;
+    }
+
     /** Tries again an event kept with its body whose handling never finished. */
     public Outcome retry(EventInbox.ReceivedEvent stored) {
         ReadEvent event;

@@ -141,6 +141,11 @@ final class Sql {
         }
     }
 
+    /** True inside {@link #together} on this thread: statements are kept by its commit. */
+    boolean inUnitOfWork() {
+        return bound() != null;
+    }
+
     private Connection bound() {
         Bound bound = BOUND.get();
         return bound != null && bound.source() == dataSource ? bound.connection() : null;
