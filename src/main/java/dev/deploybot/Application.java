@@ -57,6 +57,9 @@ public final class Application {
     private static final class Launcher extends Micronaut {
         @Override
         protected void handleStartupException(Environment environment, Throwable exception) {
+            if (exception instanceof StartupRefused refused) {
+                throw refused; // already reported: a failure while starting the server comes back here a second time
+            }
             Optional<InvalidConfiguration> invalid = Optional.empty();
             for (Throwable cause = exception; cause != null && invalid.isEmpty(); cause = cause.getCause()) {
                 if (cause instanceof InvalidConfiguration configuration) {

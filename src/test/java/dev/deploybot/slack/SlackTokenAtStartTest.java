@@ -18,6 +18,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** auth.test once at start: a refused token stops start-up in one line; Slack unreachable does not. */
 class SlackTokenAtStartTest {
@@ -33,6 +34,25 @@ class SlackTokenAtStartTest {
                     .isInstanceOf(Application.StartupRefused.class)
                     .hasMessage("deploybot cannot start: SLACK_BOT_TOKEN: Slack refused it (invalid_auth); copy the Bot User "
                             + "OAuth Token from the app's OAuth page again (or set deploybot.slack.allow-degraded-start: true to start anyway)");
+        }
+    }
+
+    @Test
+    void noAwsRegionStopsStartUpWithOneLine() {
+        assumeTrue(System.getenv("AWS_REGION") == null && System.getenv("AWS_DEFAULT_REGION") == null
+                && System.getenv("AWS_PROFILE") == null, "this machine names a region itself");
+        String region = System.clearProperty("aws.region");
+        try (FakeSlack slack = FakeSlack.start(); FakeAws aws = FakeAws.start()) {
+            DeploybotApp.pointAwsAt(aws);
+            System.clearProperty("aws.region");
+            assertThatThrownBy(() -> Application.launch(new String[0], properties(slack.apiUrl())))
+                    .isInstanceOf(Application.StartupRefused.class)
+                    .hasMessage("deploybot cannot start: AWS region: none found; set AWS_REGION (or the region of the profile "
+                            + "AWS_PROFILE names)");
+        } finally {
+            if (region != null) {
+                System.setProperty("aws.region", region);
+            }
         }
     }
 
