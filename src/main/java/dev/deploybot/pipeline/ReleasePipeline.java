@@ -451,6 +451,7 @@ public class ReleasePipeline {
             audit.append(new AuditEntry(now, null, request.environment(), request.kind().name().toLowerCase(), "succeeded",
                     request.id() + " " + request.candidate().digest() + " baked " + Duration.between(request.deployment().bakeStartedAt(), now)));
             meters.baked(ReleaseMeters.Bake.BAKED);
+            meters.finished(saved.request());
             announcer.tell(saved.request(), new ReleaseNews.Finished("baked"));
         }
         return null;
@@ -473,7 +474,7 @@ public class ReleasePipeline {
         List<PlanStep> back = PromotionPlan.restore(journal.plan(release.id(), PlanStep.Plan.PROMOTE).stream().filter(PlanStep::done).toList());
         Optional<ReleaseRequest> rollback = failed.automaticRollback(automaticRollbackId(release), back, settings.releaseTag(), now);
         // Locked before the hand-over: a crash in between leaves the environment locked, never rolled back unlocked.
-        locks.lock(new EnvironmentLocks.Lock(release.environment(), null, "auto-rolled back: alarm `" + alarm.name() + "` in ALARM at "
+        locks.lock(new EnvironmentLocks.Lock(release.environment(), null, "auto-rolled back: alarm " + alarm.name() + " in ALARM at "
                 + HOUR_MINUTE.format(firedAt), now));
         // A first release has nothing to go back to: it fails, and the lock stays.
         ReleaseJournal.Save save = rollback.isEmpty() ? journal.save(failed) : journal.handOver(failed, rollback.get(), back);
@@ -484,6 +485,7 @@ public class ReleasePipeline {
                 release.id() + " ALARM " + alarm.name() + " at " + firedAt));
         audit.append(new AuditEntry(now, null, release.environment(), "lock", "locked", "automatic rollback of " + release.id()));
         meters.baked(ReleaseMeters.Bake.ROLLED_BACK);
+        meters.finished(saved.request());
         announcer.tell(saved.request(), new ReleaseNews.Finished(alarm.name() + " in ALARM"));
         rollback.flatMap(undo -> journal.find(undo.id())).ifPresent(undo -> {
             audit.append(new AuditEntry(now, null, undo.environment(), "rollback", "approved",

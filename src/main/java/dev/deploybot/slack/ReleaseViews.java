@@ -8,6 +8,7 @@ import com.slack.api.model.block.element.ButtonElement;
 import dev.deploybot.core.Environment;
 import dev.deploybot.core.ImageRef;
 import dev.deploybot.release.PinnedImage;
+import dev.deploybot.release.ProvenInStaging;
 import dev.deploybot.release.ReleaseNews;
 import dev.deploybot.release.ReleaseRequest;
 import dev.deploybot.release.ReleaseState;
@@ -35,7 +36,8 @@ final class ReleaseViews {
     private ReleaseViews() {
     }
 
-    static SlackView release(Environment environment, ReleaseRequest request, String status) {
+    static SlackView release(Environment environment, ReleaseRequest request, ReleaseNews news) {
+        String status = status(request, news);
         Environment.ReleaseSettings settings = environment.release().orElseThrow();
         ReleaseRequest.Ask ask = request.ask();
         List<LayoutBlock> blocks = new ArrayList<>();
@@ -59,6 +61,10 @@ final class ReleaseViews {
         }
         if (ask.compareUrl() != null) {
             facts.add(markdown("*Changes*\n<" + ask.compareUrl() + "|compare>"));
+        }
+        if (news instanceof ReleaseNews.Requested requested && requested.proven().isPresent()) {
+            ProvenInStaging.Proven proven = requested.proven().get();
+            facts.add(markdown("*Proven*\nrunning in " + escape(proven.environment()) + " since " + date(proven.since())));
         }
         if (several) {
             blocks.add(section(s -> s.text(markdown(images(settings, request)))));

@@ -6,6 +6,7 @@ import dev.deploybot.testing.DeploybotApp;
 import dev.deploybot.testing.EventRequests;
 import dev.deploybot.testing.FakeAws;
 import dev.deploybot.testing.FakeEcr;
+import dev.deploybot.testing.FakeEcs;
 import dev.deploybot.testing.FakeSlack;
 import dev.deploybot.testing.SlackMessage;
 import org.junit.jupiter.api.AfterAll;
@@ -45,12 +46,13 @@ class BakeEndToEndTest {
         Map<String, Object> config = new HashMap<>();
         config.put("deploybot.events.http.api-key", API_KEY);
         config.put("deploybot.events.delivery.interval", "100ms");
-        for (String name : List.of("bkok", "bkevent", "bkdescribe")) {
+        for (String name : List.of("bkok", "bkevent", "bkdescribe", "bkfail")) {
             ReleaseScenario scenario = new ReleaseScenario(aws, slack, name, "C0" + name.toUpperCase()).withHistory().withEcsService(name);
             scenarios.put(name, scenario);
             config.putAll(baked(scenario, name, name.equals("bkok") ? "2s" : "10m"));
         }
         config.put("deploybot.environments.bkdescribe.release.bake.check-interval", "1s");
+        config.put("deploybot.environments.bkfail.release.bake.check-interval", "1s");
         app = ReleaseScenario.app(slack, aws, config);
     }
 
@@ -111,6 +113,22 @@ class BakeEndToEndTest {
     }
 
     @Test
+    void aFailedAutomaticRollbackSaysSoLoudlyAndKeepsTheLock() {
+        ReleaseScenario s = scenarios.get("bkfail");
+        SlackMessage release = approvedAndDeployed(s, app, "bkfail");
+        s.awaitMessage(release, "Baking");
+        aws.cloudWatch().setState("bkfail-5xx", "ALARM", "Threshold Crossed: 42 errors");
+        await().until(() -> updates("bkfail").size() == 2);
+
+        aws.ecs().failDeployment(CLUSTER, "bkfail", FakeEcs.CIRCUIT_BREAKER_REASON);
+
+        awaitInThread(s, release, line -> line.contains("The automatic rollback FAILED") && line.contains("<!here>")
+                && line.contains("circuit breaker") && line.contains("stays locked"));
+        assertThat(app.bean(EnvironmentLocks.class).lockOf("bkfail")).hasValueSatisfying(lock ->
+                assertThat(lock.reason()).contains("bkfail-5xx"));
+    }
+
+    @Test
     void aBakeCutByARestartResumesWithTheTimeAlreadySpent() {
         ReleaseScenario s = new ReleaseScenario(aws, slack, "bkrestart", "C0BKRESTART").withHistory().withEcsService("bkrestart");
         Map<String, Object> config = baked(s, "bkrestart", "10s");
@@ -155,7 +173,7 @@ class BakeEndToEndTest {
         assertThat(s.tag("release-1gen")).isEqualTo(s.oneGenerationAgo);
         assertThat(s.tag("release-2gen")).isEqualTo(s.twoGenerationsAgo);
         assertThat(app.bean(EnvironmentLocks.class).lockOf(environment)).hasValueSatisfying(lock ->
-                assertThat(lock.reason()).startsWith("auto-rolled back: alarm `" + alarm + "` in ALARM at "));
+                assertThat(lock.reason()).startsWith("auto-rolled back: alarm " + alarm + " in ALARM at "));
         awaitInThread(s, release, line -> line.contains("Rolling back now, without approval")
                 && line.contains("<@" + DEV + ">") && line.contains("<@" + SRE + ">") && line.contains(alarm));
 
