@@ -13,18 +13,26 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 @Context
 public class AwsCredentialsCheck {
     private static final Logger LOG = LoggerFactory.getLogger(AwsCredentialsCheck.class);
+    /** What the check found, for the operators' health details: checking, resolved, or unresolved. */
+    private volatile String found = "checking";
 
     public AwsCredentialsCheck() {
         // Asking the instance metadata service can take seconds where there is none; start-up does not wait.
-        Thread check = new Thread(AwsCredentialsCheck::check, "aws-credentials-check");
+        Thread check = new Thread(this::check, "aws-credentials-check");
         check.setDaemon(true);
         check.start();
     }
 
-    private static void check() {
+    String found() {
+        return found;
+    }
+
+    private void check() {
         try (DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build()) {
             chain.resolveCredentials();
+            found = "resolved";
         } catch (SdkClientException e) {
+            found = "unresolved (see the start-up log for the chain tried)";
             LOG.warn("AWS credentials could not be resolved; the default chain tried: system properties aws.accessKeyId/"
                     + "aws.secretAccessKey, environment AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, web identity "
                     + "(AWS_WEB_IDENTITY_TOKEN_FILE), the profile {} in ~/.aws, the container role "

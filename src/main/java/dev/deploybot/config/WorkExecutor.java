@@ -8,10 +8,12 @@ import jakarta.inject.Singleton;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import javax.sql.DataSource;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +88,22 @@ public class WorkExecutor {
                     new ThreadPoolExecutor.AbortPolicy());
             this.name = name;
             this.grace = grace;
+        }
+
+        /** The submitter's log context fields (request, release, environment) go along with the work, and go after it. */
+        @Override
+        public void execute(Runnable work) {
+            Map<String, String> context = MDC.getCopyOfContextMap();
+            super.execute(() -> {
+                if (context != null) {
+                    MDC.setContextMap(context);
+                }
+                try {
+                    work.run();
+                } finally {
+                    MDC.clear();
+                }
+            });
         }
 
         /**

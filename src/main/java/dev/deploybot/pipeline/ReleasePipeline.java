@@ -2,6 +2,7 @@ package dev.deploybot.pipeline;
 
 import dev.deploybot.activity.AlarmLog;
 import dev.deploybot.activity.AlarmStateChanged;
+import dev.deploybot.config.LogContext;
 import dev.deploybot.core.Actor;
 import dev.deploybot.core.AuditEntry;
 import dev.deploybot.core.AuditTrail;
@@ -126,7 +127,9 @@ public class ReleasePipeline {
 
     /** A click (or a rollback approving itself). An approval that decides ships the release on this thread. */
     public Outcome decide(String requestId, Actor actor, ReleaseRequest.Verdict verdict) {
-        return meters.decided(decideOnce(requestId, actor, verdict));
+        try (LogContext context = LogContext.release(requestId, null)) {
+            return meters.decided(decideOnce(requestId, actor, verdict));
+        }
     }
 
     private Outcome decideOnce(String requestId, Actor actor, ReleaseRequest.Verdict verdict) {
@@ -217,6 +220,7 @@ public class ReleasePipeline {
     private void ship(ReleaseRequest read) {
         // One owner per call, not per process: two threads of one replica must not share a lease.
         String owner = UUID.randomUUID().toString();
+        LogContext context = LogContext.release(read.id(), read.environment());
         try {
             if (!renew(read.id(), owner)) {
                 return;
@@ -240,6 +244,7 @@ public class ReleasePipeline {
             }
         } finally {
             letGo(read.id(), owner);
+            context.close();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.deploybot.slack;
 
 import com.slack.api.app_backend.slash_commands.payload.SlashCommandPayload;
 import com.slack.api.bolt.App;
+import dev.deploybot.config.LogContext;
 import dev.deploybot.core.Actor;
 import dev.deploybot.core.AuditEntry;
 import dev.deploybot.core.AuditTrail;
@@ -135,9 +136,17 @@ class DeployCommandRoutes implements SlackRoutes {
         }
         DeployInvocation invocation = new DeployInvocation(actor, payload.getChannelId(),
                 DeployInvocation.keyFor(payload.getTriggerId() == null ? text + payload.getUserId() : payload.getTriggerId()));
-        Optional<Reply> answer = command.verb().map(handler -> handled(verb, handler.handle(environment.get(), command.arguments(), invocation)))
-                .or(() -> commands.stream().filter(handler -> handler.handles(environment.get())).findFirst()
-                        .map(handler -> handled(handler.verb(), handler.handle(environment.get(), command.arguments(), invocation))));
+        try (LogContext context = LogContext.environment(environment.get().name())) {
+            return handle(command, verb, environment.get(), invocation);
+        }
+    }
+
+    /** Hands a checked command to its handler; log lines from here on (and from the work it starts) name the environment. */
+    private Reply handle(Parsed command, String verb, Environment environment, DeployInvocation invocation) {
+        Actor actor = invocation.actor();
+        Optional<Reply> answer = command.verb().map(handler -> handled(verb, handler.handle(environment, command.arguments(), invocation)))
+                .or(() -> commands.stream().filter(handler -> handler.handles(environment)).findFirst()
+                        .map(handler -> handled(handler.verb(), handler.handle(environment, command.arguments(), invocation))));
         if (answer.isPresent()) {
             if (answer.get().outcome() == CommandMeter.Outcome.BUSY) {
                 refuse(actor, command.environment(), "busy");
@@ -169,7 +178,9 @@ class DeployCommandRoutes implements SlackRoutes {
         }
         DeployInvocation invocation = new DeployInvocation(actor, payload.getChannelId(),
                 DeployInvocation.keyFor(payload.getTriggerId() == null ? text + payload.getUserId() : payload.getTriggerId()));
-        return Optional.of(handled(verb.get().verb(), verb.get().handle(environment, arguments.strip(), invocation)));
+        try (LogContext context = LogContext.environment(environment.map(Environment::name).orElse(null))) {
+            return Optional.of(handled(verb.get().verb(), verb.get().handle(environment, arguments.strip(), invocation)));
+        }
     }
 
     private void refuse(Actor actor, String environment, String why) {

@@ -1,6 +1,8 @@
 package dev.deploybot.slack;
 
 import dev.deploybot.activity.Outbox;
+import dev.deploybot.activity.ReleaseThreads;
+import dev.deploybot.config.LogContext;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -61,6 +63,7 @@ class OutboxDelivery {
         if (!outbox.claim(letter.id(), owner, now, now.plus(CLAIM))) {
             return true;
         }
+        LogContext context = LogContext.release(releaseOf(letter), null);
         try {
             SlackChat.Result result = chat.deliverOnce(letter.channel(), letter.threadTs(), letter.ts(),
                     letter.content().text(), letter.content().blocks());
@@ -85,6 +88,13 @@ class OutboxDelivery {
             return false;
         } finally {
             outbox.release(letter.id(), owner);
+            context.close();
         }
+    }
+
+    /** The release whose own message this letter is; null for any other message. */
+    private static String releaseOf(Outbox.Letter letter) {
+        return letter.key() != null && letter.key().startsWith(ReleaseThreads.KEY_PREFIX)
+                ? letter.key().substring(ReleaseThreads.KEY_PREFIX.length()) : null;
     }
 }

@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Parse, then dispatch, one Slack request whose origin is already proven (a signature over HTTP; a Socket
- * Mode connection would reuse {@link #run}). What Bolt cannot read, or reads into the wrong shape, is a 400
+ * Parse, then dispatch, one Slack request whose origin is already proven (a signature over HTTP; over Socket
+ * Mode, {@link SocketModeEnvelopes} parses the envelope and reuses {@link #run}). What Bolt cannot read, or reads into the wrong shape, is a 400
  * with a short plain sentence: a signed request never gets a 5xx, and no exception text, class name or
  * internal detail ever reaches a response body.
  */
