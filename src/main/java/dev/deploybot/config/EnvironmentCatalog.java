@@ -195,12 +195,6 @@ public class EnvironmentCatalog {
         if (defaults > 1) {
             problems.add(key + ".images", "only one image may be the default (the one the release is named by)");
         }
-        if (images.size() > 1) {
-            // The deployers pin several containers at once, but requests, plans and rollbacks still move one
-            // repository's tags: releasing the others would deploy images nobody approved or could roll back.
-            problems.add(key + ".images", "lists " + images.size() + " images; releasing several together is not"
-                    + " available yet, so list the one to release (the others keep what the task definition names)");
-        }
         return images;
     }
 

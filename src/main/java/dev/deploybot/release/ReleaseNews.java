@@ -30,7 +30,7 @@ public sealed interface ReleaseNews {
     }
 
     /** One tag of a plan was moved; {@code restore} when it was put back after a failure. */
-    record TagMoved(String tag, String digest, String previousDigest, boolean restore) implements ReleaseNews {
+    record TagMoved(String repository, String tag, String digest, String previousDigest, boolean restore) implements ReleaseNews {
     }
 
     record TagsMoved() implements ReleaseNews {

@@ -9,6 +9,7 @@ import jakarta.inject.Singleton;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,8 +17,9 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * {@code /deploy prd}: pins the image the source tag names now to its digest and asks for approval.
- * Pinning is the point: whatever is pushed to the source tag afterwards, approvers approve this image.
+ * {@code /deploy prd}: pins the image the source tag names now, in every repository the environment releases, to
+ * its digest and asks for approval. Pinning is the point: whatever is pushed to the source tags afterwards,
+ * approvers approve these images. Images whose source tag names what the release tag does are released unchanged.
  */
 @Singleton
 public class RequestRelease {
@@ -62,19 +64,29 @@ public class RequestRelease {
         if (pending.isPresent()) {
             return refuse(environment, requester, new Refusal.AlreadyPending(environment.name(), pending.get().id()));
         }
-        Map<String, Manifest> tags = registry.manifests(settings.repository(), List.of(settings.sourceTag(), settings.releaseTag()));
-        Manifest candidate = tags.get(settings.sourceTag());
-        if (candidate == null) {
-            return refuse(environment, requester, new Refusal.NoSourceImage(settings.repository(), settings.sourceTag()));
+        List<Pinned> pinned = new ArrayList<>();
+        for (Environment.ReleasedImage image : settings.images()) {
+            Map<String, Manifest> tags = registry.manifests(image.repository(), List.of(settings.sourceTag(), settings.releaseTag()));
+            Manifest source = tags.get(settings.sourceTag());
+            if (source == null) {
+                return refuse(environment, requester, new Refusal.NoSourceImage(image.repository(), settings.sourceTag()));
+            }
+            pinned.add(new Pinned(image, source, tags.get(settings.releaseTag())));
         }
-        Manifest current = tags.get(settings.releaseTag());
-        if (current != null && current.digest().equals(candidate.digest())) {
-            return refuse(environment, requester, new Refusal.NothingToRelease(settings.sourceTag(), settings.releaseTag(), candidate.digest()));
+        if (pinned.stream().noneMatch(Pinned::changed)) {
+            return refuse(environment, requester, pinned.size() == 1
+                    ? new Refusal.NothingToRelease(settings.sourceTag(), settings.releaseTag(), pinned.get(0).source().digest())
+                    : new Refusal.NoImageChanged(settings.sourceTag(), settings.releaseTag(),
+                    pinned.stream().map(image -> image.released().repository()).toList()));
         }
-        Optional<Refusal.TagsImmutable> immutable = registry.refusesToMove(settings.repository(), settings.releaseTag());
-        if (immutable.isPresent()) {
-            return refuse(environment, requester, immutable.get());
+        for (Pinned image : pinned.stream().filter(Pinned::changed).toList()) {
+            Optional<Refusal.TagsImmutable> immutable = registry.refusesToMove(image.released().repository(), settings.releaseTag());
+            if (immutable.isPresent()) {
+                return refuse(environment, requester, immutable.get());
+            }
         }
+        Manifest candidate = pinned.get(0).source();
+        Manifest current = pinned.get(0).current();
         // A bake watching an alarm that does not exist would pass anything: refuse before anyone approves.
         Optional<List<String>> missing = settings.bake().map(bake -> alarms.read(bake.alarms()).stream()
                 .filter(alarm -> alarm.condition() == AlarmState.Condition.MISSING).map(AlarmState::name).toList());
@@ -89,10 +101,17 @@ public class RequestRelease {
         ImageDetails details = registry.describe(settings.repository(), candidate.digest())
                 .orElse(new ImageDetails(candidate.digest(), List.of(settings.sourceTag()), null));
         String compareUrl = compareUrl(settings, details, current).orElse(null);
+        List<PinnedImage> images = new ArrayList<>();
+        for (Pinned image : pinned) {
+            List<String> tags = images.isEmpty() ? details.tags() : registry.describe(image.released().repository(), image.source().digest())
+                    .map(ImageDetails::tags).orElse(List.of());
+            images.add(new PinnedImage(image.released().repository(), image.released().container(), image.source().digest(),
+                    commitTag(settings, tags).orElse(null), image.current() == null ? null : image.current().digest()));
+        }
         ReleaseRequest request = ReleaseRequest.pending(UUID.randomUUID().toString(), new ReleaseRequest.Ask(ReleaseRequest.Kind.RELEASE, 0,
                 environment.name(), requester.userId(), note == null || note.isBlank() ? null : note.strip(),
                 new ImageRef(settings.repository(), candidate.digest()), details.tags(), details.pushedAt(),
-                current == null ? null : current.digest(), compareUrl, now, now.plus(settings.expiresAfter())));
+                current == null ? null : current.digest(), compareUrl, now, now.plus(settings.expiresAfter()), images));
         if (!journal.open(request)) {
             return refuse(environment, requester, new Refusal.AlreadyPending(environment.name(),
                     journal.pendingFor(environment.name()).map(ReleaseRequest::id).orElse(null)));
@@ -107,15 +126,25 @@ public class RequestRelease {
         if (settings.compareUrl().isEmpty() || current == null) {
             return Optional.empty();
         }
-        Pattern commitTag = Pattern.compile(settings.commitTagPattern());
-        Optional<String> to = candidate.tags().stream().filter(tag -> commitTag.matcher(tag).find()).findFirst();
-        Optional<String> from = registry.describe(settings.repository(), current.digest()).stream()
-                .flatMap(details -> details.tags().stream())
-                .filter(tag -> commitTag.matcher(tag).find()).findFirst();
+        Optional<String> to = commitTag(settings, candidate.tags());
+        Optional<String> from = registry.describe(settings.repository(), current.digest())
+                .flatMap(details -> commitTag(settings, details.tags()));
         if (to.isEmpty() || from.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(settings.compareUrl().get().replace("{from}", from.get()).replace("{to}", to.get()));
+    }
+
+    private static Optional<String> commitTag(Environment.ReleaseSettings settings, List<String> tags) {
+        Pattern commitTag = Pattern.compile(settings.commitTagPattern());
+        return tags.stream().filter(tag -> commitTag.matcher(tag).find()).findFirst();
+    }
+
+    /** What one configured image's source and release tags named when the request was made. */
+    private record Pinned(Environment.ReleasedImage released, Manifest source, Manifest current) {
+        boolean changed() {
+            return current == null || !current.digest().equals(source.digest());
+        }
     }
 
     private Refused refuse(Environment environment, Actor requester, Refusal refusal) {
