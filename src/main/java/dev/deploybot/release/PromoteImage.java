@@ -10,8 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Moves the generation tags of an approved release, in every repository it releases. The plan is recorded before the first write and,
- * after a crash, replayed as recorded: recomputing it from half-moved tags would lose a generation.
+ * Moves the generation tags of an approved release, in every repository it releases. The one plan is recorded
+ * before the first write and, after a crash, replayed as recorded: recomputing it from half-moved tags would lose
+ * a generation.
  * Each step is idempotent (a tag already on its target counts as done), so replays are safe. One look
  * at each repository ({@code BatchGetImage}) both proves the pinned image still exists and plans its moves;
  * the news of each move is stored for the channel, never waited for.
@@ -101,9 +102,10 @@ public class PromoteImage {
                 journal.stepDone(request.id(), kind, step.seq(), clock.instant());
                 audit.append(new AuditEntry(clock.instant(), null, request.environment(), kind.name().toLowerCase(),
                         "tag " + result.name().toLowerCase(),
-                        request.id() + " " + step.repository() + ":" + step.tag() + " " + step.previousDigest() + " -> " + step.manifest().digest()));
-                announcer.tell(request, new ReleaseNews.TagMoved(step.repository(), step.tag(), step.manifest().digest(), step.previousDigest(),
-                        kind == PlanStep.Plan.RESTORE));
+                        request.id() + " " + step.repository() + ":" + step.tag() + " " + step.previousDigest() + " -> "
+                                + step.manifest().digest()));
+                announcer.tell(request, new ReleaseNews.TagMoved(step.repository(), step.tag(), step.manifest().digest(),
+                        step.previousDigest(), kind == PlanStep.Plan.RESTORE));
             }
             done.add(step.completed());
         }
@@ -113,7 +115,8 @@ public class PromoteImage {
     private static String describe(List<PlanStep> plan) {
         StringBuilder text = new StringBuilder();
         for (PlanStep step : plan) {
-            text.append(step.repository()).append(':').append(step.tag()).append(": ").append(step.previousDigest()).append(" -> ").append(step.manifest().digest()).append("; ");
+            text.append(step.repository()).append(':').append(step.tag()).append(": ").append(step.previousDigest())
+                    .append(" -> ").append(step.manifest().digest()).append("; ");
         }
         return text.toString();
     }

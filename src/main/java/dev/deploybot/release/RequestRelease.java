@@ -4,7 +4,6 @@ import dev.deploybot.core.Actor;
 import dev.deploybot.core.AuditEntry;
 import dev.deploybot.core.AuditTrail;
 import dev.deploybot.core.Environment;
-import dev.deploybot.core.ImageRef;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
@@ -64,29 +63,30 @@ public class RequestRelease {
         if (pending.isPresent()) {
             return refuse(environment, requester, new Refusal.AlreadyPending(environment.name(), pending.get().id()));
         }
-        List<Pinned> pinned = new ArrayList<>();
+        List<PinnedImage> pinned = new ArrayList<>();
         for (Environment.ReleasedImage image : settings.images()) {
             Map<String, Manifest> tags = registry.manifests(image.repository(), List.of(settings.sourceTag(), settings.releaseTag()));
             Manifest source = tags.get(settings.sourceTag());
             if (source == null) {
                 return refuse(environment, requester, new Refusal.NoSourceImage(image.repository(), settings.sourceTag()));
             }
-            pinned.add(new Pinned(image, source, tags.get(settings.releaseTag())));
+            Manifest current = tags.get(settings.releaseTag());
+            pinned.add(new PinnedImage(image.repository(), image.container(), source.digest(), null,
+                    current == null ? null : current.digest()));
         }
-        if (pinned.stream().noneMatch(Pinned::changed)) {
+        if (pinned.stream().noneMatch(PinnedImage::changed)) {
             return refuse(environment, requester, pinned.size() == 1
-                    ? new Refusal.NothingToRelease(settings.sourceTag(), settings.releaseTag(), pinned.get(0).source().digest())
+                    ? new Refusal.NothingToRelease(settings.sourceTag(), settings.releaseTag(), pinned.get(0).digest())
                     : new Refusal.NoImageChanged(settings.sourceTag(), settings.releaseTag(),
-                    pinned.stream().map(image -> image.released().repository()).toList()));
+                    pinned.stream().map(PinnedImage::repository).toList()));
         }
-        for (Pinned image : pinned.stream().filter(Pinned::changed).toList()) {
-            Optional<Refusal.TagsImmutable> immutable = registry.refusesToMove(image.released().repository(), settings.releaseTag());
+        for (PinnedImage image : pinned.stream().filter(PinnedImage::changed).toList()) {
+            Optional<Refusal.TagsImmutable> immutable = registry.refusesToMove(image.repository(), settings.releaseTag());
             if (immutable.isPresent()) {
                 return refuse(environment, requester, immutable.get());
             }
         }
-        Manifest candidate = pinned.get(0).source();
-        Manifest current = pinned.get(0).current();
+        PinnedImage candidate = pinned.get(0);
         // A bake watching an alarm that does not exist would pass anything: refuse before anyone approves.
         Optional<List<String>> missing = settings.bake().map(bake -> alarms.read(bake.alarms()).stream()
                 .filter(alarm -> alarm.condition() == AlarmState.Condition.MISSING).map(AlarmState::name).toList());
@@ -100,18 +100,18 @@ public class RequestRelease {
         Instant now = clock.instant();
         ImageDetails details = registry.describe(settings.repository(), candidate.digest())
                 .orElse(new ImageDetails(candidate.digest(), List.of(settings.sourceTag()), null));
-        String compareUrl = compareUrl(settings, details, current).orElse(null);
+        String compareUrl = compareUrl(settings, details, candidate.previousDigest()).orElse(null);
         List<PinnedImage> images = new ArrayList<>();
-        for (Pinned image : pinned) {
-            List<String> tags = images.isEmpty() ? details.tags() : registry.describe(image.released().repository(), image.source().digest())
-                    .map(ImageDetails::tags).orElse(List.of());
-            images.add(new PinnedImage(image.released().repository(), image.released().container(), image.source().digest(),
-                    commitTag(settings, tags).orElse(null), image.current() == null ? null : image.current().digest()));
+        for (PinnedImage image : pinned) {
+            List<String> tags = images.isEmpty() ? details.tags()
+                    : registry.describe(image.repository(), image.digest()).map(ImageDetails::tags).orElse(List.of());
+            images.add(new PinnedImage(image.repository(), image.container(), image.digest(), commitTag(settings, tags).orElse(null),
+                    image.previousDigest()));
         }
         ReleaseRequest request = ReleaseRequest.pending(UUID.randomUUID().toString(), new ReleaseRequest.Ask(ReleaseRequest.Kind.RELEASE, 0,
                 environment.name(), requester.userId(), note == null || note.isBlank() ? null : note.strip(),
-                new ImageRef(settings.repository(), candidate.digest()), details.tags(), details.pushedAt(),
-                current == null ? null : current.digest(), compareUrl, now, now.plus(settings.expiresAfter()), images));
+                candidate.image(), details.tags(), details.pushedAt(), candidate.previousDigest(), compareUrl, now,
+                now.plus(settings.expiresAfter()), images));
         if (!journal.open(request)) {
             return refuse(environment, requester, new Refusal.AlreadyPending(environment.name(),
                     journal.pendingFor(environment.name()).map(ReleaseRequest::id).orElse(null)));
@@ -122,12 +122,12 @@ public class RequestRelease {
         return new Requested(request);
     }
 
-    private Optional<String> compareUrl(Environment.ReleaseSettings settings, ImageDetails candidate, Manifest current) {
-        if (settings.compareUrl().isEmpty() || current == null) {
+    private Optional<String> compareUrl(Environment.ReleaseSettings settings, ImageDetails candidate, String previousDigest) {
+        if (settings.compareUrl().isEmpty() || previousDigest == null) {
             return Optional.empty();
         }
         Optional<String> to = commitTag(settings, candidate.tags());
-        Optional<String> from = registry.describe(settings.repository(), current.digest())
+        Optional<String> from = registry.describe(settings.repository(), previousDigest)
                 .flatMap(details -> commitTag(settings, details.tags()));
         if (to.isEmpty() || from.isEmpty()) {
             return Optional.empty();
@@ -138,13 +138,6 @@ public class RequestRelease {
     private static Optional<String> commitTag(Environment.ReleaseSettings settings, List<String> tags) {
         Pattern commitTag = Pattern.compile(settings.commitTagPattern());
         return tags.stream().filter(tag -> commitTag.matcher(tag).find()).findFirst();
-    }
-
-    /** What one configured image's source and release tags named when the request was made. */
-    private record Pinned(Environment.ReleasedImage released, Manifest source, Manifest current) {
-        boolean changed() {
-            return current == null || !current.digest().equals(source.digest());
-        }
     }
 
     private Refused refuse(Environment environment, Actor requester, Refusal refusal) {

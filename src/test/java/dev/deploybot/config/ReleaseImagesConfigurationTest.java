@@ -72,6 +72,7 @@ class ReleaseImagesConfigurationTest {
         assertThat(release.repository()).as("the release is named by the default image").isEqualTo("team/api");
         assertThat(release.images()).containsExactly(new Environment.ReleasedImage("team/api", Optional.of("app")),
                 new Environment.ReleasedImage("team/api-nginx", Optional.of("nginx")));
+        assertThat(prd.deploy().orElseThrow().container()).as("what status and drift read").contains("app");
     }
 
     @Test
