@@ -1,5 +1,6 @@
 package dev.deploybot.activity;
 
+import dev.deploybot.core.Progress;
 import dev.deploybot.core.Environment;
 import dev.deploybot.core.Environments;
 import jakarta.inject.Singleton;

@@ -1,7 +1,7 @@
 package dev.deploybot.store;
 
 import dev.deploybot.activity.ActivityJournal;
-import dev.deploybot.activity.Progress;
+import dev.deploybot.core.Progress;
 import dev.deploybot.activity.Subject;
 import dev.deploybot.activity.Tracked;
 import jakarta.inject.Singleton;

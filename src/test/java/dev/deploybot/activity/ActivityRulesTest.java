@@ -1,5 +1,6 @@
 package dev.deploybot.activity;
 
+import dev.deploybot.core.Progress;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.deploybot.activity;
 
+import dev.deploybot.core.Progress;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.deploybot.core.Environment;

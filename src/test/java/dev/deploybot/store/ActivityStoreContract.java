@@ -7,7 +7,7 @@ import dev.deploybot.activity.DeploymentChange;
 import dev.deploybot.activity.EventInbox;
 import dev.deploybot.activity.ImagePushed;
 import dev.deploybot.activity.Outbox;
-import dev.deploybot.activity.Progress;
+import dev.deploybot.core.Progress;
 import dev.deploybot.activity.ReleaseThreads;
 import dev.deploybot.activity.Subject;
 import dev.deploybot.activity.Tracked;
