@@ -57,15 +57,6 @@ class ActivityRulesTest {
     }
 
     @Test
-    void retriesWaitLongerEachTimeUpToFiveMinutes() {
-        DeliveryPace pace = new DeliveryPace(Duration.ofSeconds(5), Duration.ofSeconds(2));
-        assertThat(pace.afterFailures(0)).isEqualTo(Duration.ofSeconds(5));
-        assertThat(pace.afterFailures(1)).isEqualTo(Duration.ofSeconds(10));
-        assertThat(pace.afterFailures(3)).isEqualTo(Duration.ofSeconds(40));
-        assertThat(pace.afterFailures(50)).isEqualTo(DeliveryPace.MAX_RETRY_DELAY);
-    }
-
-    @Test
     void aRouteAlwaysWantsFailures() {
         Route route = new Route("ci", new Route.CodeBuildProject("app"), "C1", java.util.Set.of(Progress.SUCCEEDED));
         assertThat(route.wants(Progress.FAILED)).isTrue();
