@@ -38,6 +38,9 @@ public interface Outbox {
 
     void release(long id, String owner);
 
+    /** How many messages the chat does not show at their latest content yet; reads the whole outbox, so not for every call. */
+    long backlog();
+
     /** @param blocks the rendered layout, as the chat service reads it; null for text only */
     record Content(String text, String blocks) {
         public Content {

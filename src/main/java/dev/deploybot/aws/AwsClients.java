@@ -20,29 +20,32 @@ import java.time.Duration;
  * The SDK clients, built with the default region and credential chains and no endpoint override:
  * that is what lets {@code AWS_ENDPOINT_URL} and {@code AWS_ENDPOINT_URL_<SERVICE>} (and their
  * {@code aws.endpointUrl*} system properties) point the bot at a proxy or a test double. Every client has
- * a call budget: build new ones with {@link #budgeted}.
+ * a call budget and is metered: build new ones with {@link #budgeted}.
  */
 @Factory
 public class AwsClients {
     /** Connecting is quick when the endpoint is there at all; a slow connect is not worth most of an attempt. */
     private static final Duration MAX_CONNECT = Duration.ofSeconds(2);
     private final AwsCallBudgets budgets;
+    private final AwsCallMeter meter;
 
-    AwsClients(AwsCallBudgets budgets) {
+    AwsClients(AwsCallBudgets budgets, AwsCallMeter meter) {
         this.budgets = budgets;
+        this.meter = meter;
     }
 
     /**
      * The one way to build an SDK client for any service, e.g. {@code budgeted(CloudWatchClient.builder(),
      * budgets.controlPlane())}: the JDK HTTP client, reads that time out with the attempt, and the SDK's attempt
-     * and total timeouts (retries included).
+     * and total timeouts (retries included), and the call meter.
      */
-    public static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C budgeted(B builder, CallBudget budget) {
+    public <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C budgeted(B builder, CallBudget budget) {
         Duration connect = budget.attempt().compareTo(MAX_CONNECT) < 0 ? budget.attempt() : MAX_CONNECT;
         return builder.httpClient(UrlConnectionHttpClient.builder().connectionTimeout(connect).socketTimeout(budget.attempt()).build())
                 .overrideConfiguration(configuration -> configuration
                         .apiCallAttemptTimeout(budget.attempt())
-                        .apiCallTimeout(budget.total()))
+                        .apiCallTimeout(budget.total())
+                        .addExecutionInterceptor(meter))
                 .build();
     }
 

@@ -37,7 +37,7 @@ final class AwsFailures {
     }
 
     /** The budget ran out, or the last attempt's read timed out: the request may have reached AWS. */
-    private static boolean noAnswerInTime(SdkException e) {
+    static boolean noAnswerInTime(SdkException e) {
         if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
             return true;
         }

@@ -5,7 +5,7 @@ import dev.deploybot.activity.EventInbox;
 import dev.deploybot.activity.RecordChange;
 import dev.deploybot.config.EventSettings;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.inject.Singleton;
+import io.micronaut.context.annotation.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,19 +16,24 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Where events from both doors (the SQS poller and {@code POST /events/aws}) go: read and translated before
  * anything is kept (so a permanently bad event is refused at the door), admitted once by id, and recorded.
  * Each event is tried on its own a bounded number of times; one that keeps failing is set aside with its last
- * error, so it never holds up the others. Metric labels name only the detail-types the bot reads.
+ * error, so it never holds up the others. Metric labels name only the detail-types the bot reads; every series
+ * exists from start-up, at zero (built with the application for that reason).
  */
-@Singleton
+@Context
 public class EventIntake {
     private static final Logger LOG = LoggerFactory.getLogger(EventIntake.class);
     /** The one label for every detail-type the bot does not read: outside text never becomes a metric series. */
     static final String OTHER = "other";
     private static final int LOGGED_ERROR_LENGTH = 300;
+    private static final List<String> DOORS = List.of("sqs", "http");
+    private static final List<String> IGNORED = List.of("malformed", "unknown-detail-type", "not-news");
+    private static final List<String> SET_ASIDE = List.of("malformed", "failing");
     private final EventInbox inbox;
     private final RecordChange recordChange;
     private final Map<String, EventTranslator> translators;
@@ -46,6 +51,20 @@ public class EventIntake {
         this.meters = meters;
         this.clock = clock;
         this.maxAttempts = settings.maxAttempts();
+        registerAtStart();
+    }
+
+    /** Counters are cheap to create and free to keep; creating them all now is what puts them on the page at zero. */
+    private void registerAtStart() {
+        meters.counter("deploybot.events.duplicates");
+        List<String> outcomes = Stream.of(RecordChange.Outcome.class.getPermittedSubclasses())
+                .map(outcome -> outcome.getSimpleName().toLowerCase(Locale.ROOT)).toList();
+        for (String label : Stream.concat(translators.keySet().stream(), Stream.of(OTHER)).toList()) {
+            DOORS.forEach(door -> meters.counter("deploybot.events.received", "detail-type", label, "door", door));
+            IGNORED.forEach(reason -> meters.counter("deploybot.events.ignored", "detail-type", label, "reason", reason));
+            SET_ASIDE.forEach(reason -> meters.counter("deploybot.events.set-aside", "detail-type", label, "reason", reason));
+            outcomes.forEach(outcome -> meters.counter("deploybot.events.handled", "detail-type", label, "outcome", outcome));
+        }
     }
 
     /**

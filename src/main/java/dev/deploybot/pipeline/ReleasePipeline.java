@@ -67,13 +67,16 @@ public class ReleasePipeline {
     private final Duration lease;
     private final Duration pollInterval;
     private final Stopping stopping;
+    private final ReleaseMeters meters;
 
     public ReleasePipeline(Environments environments, ReleaseJournal journal, ApproverDirectory directory, EnvironmentLocks locks,
                            PromoteImage promote, ImageRegistry registry, ServiceDeployers deployers, FollowDeployment follow,
                            RunMigration runMigration, ReleaseAnnouncer announcer, AuditTrail audit, Clock clock,
                            @Value("${deploybot.release.lease:2m}") Duration lease,
-                           @Value("${deploybot.deploy.poll-interval:10s}") Duration pollInterval, Stopping stopping) {
+                           @Value("${deploybot.deploy.poll-interval:10s}") Duration pollInterval, Stopping stopping,
+                           ReleaseMeters meters) {
         this.stopping = stopping;
+        this.meters = meters;
         this.environments = environments;
         this.journal = journal;
         this.directory = directory;
@@ -109,6 +112,10 @@ public class ReleasePipeline {
 
     /** A click (or a rollback approving itself). An approval that decides ships the release on this thread. */
     public Outcome decide(String requestId, Actor actor, ReleaseRequest.Verdict verdict) {
+        return meters.decided(decideOnce(requestId, actor, verdict));
+    }
+
+    private Outcome decideOnce(String requestId, Actor actor, ReleaseRequest.Verdict verdict) {
         Refusal lastRefusal = new Refusal.NoSuchRequest();
         for (int attempt = 0; attempt < DECISION_ATTEMPTS; attempt++) {
             Optional<ReleaseRequest> found = journal.find(requestId);
@@ -250,7 +257,7 @@ public class ReleasePipeline {
         if (request.deployment().interrupted() != null) {
             stopInterrupted(request, deployer, settings);
         }
-        if (promote.promote(request, release) instanceof PromoteImage.NotMoved notMoved) {
+        if (meters.promotion(request, () -> promote.promote(request, release)) instanceof PromoteImage.NotMoved notMoved) {
             return fail(request, notMoved.why(), release);
         }
         announcer.tell(request, new ReleaseNews.TagsMoved());
@@ -336,6 +343,7 @@ public class ReleasePipeline {
             audit.append(new AuditEntry(now, null, request.environment(), request.kind().name().toLowerCase(), "succeeded",
                     request.id() + " " + request.candidate().digest()));
             announcer.tell(saved.request(), new ReleaseNews.Finished(end.progress()));
+            meters.finished(saved.request());
         }
         return null;
     }
@@ -363,6 +371,7 @@ public class ReleasePipeline {
             audit.append(new AuditEntry(now, null, request.environment(), request.kind().name().toLowerCase(), "failed",
                     request.id() + " " + why.cause() + " " + why.detail()));
             announcer.tell(saved.request(), new ReleaseNews.Finished(why.detail()));
+            meters.finished(saved.request());
         }
         return null;
     }

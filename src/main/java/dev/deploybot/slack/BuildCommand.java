@@ -26,6 +26,11 @@ class BuildCommand implements EnvironmentCommand {
     }
 
     @Override
+    public String verb() {
+        return "build";
+    }
+
+    @Override
     public boolean handles(Environment environment) {
         // An environment with a release gate is released, not built, from /deploy <name>.
         return environment.build().isPresent() && environment.release().isEmpty();

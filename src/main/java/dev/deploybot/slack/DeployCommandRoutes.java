@@ -33,9 +33,10 @@ class DeployCommandRoutes implements SlackRoutes {
     private final AuditTrail audit;
     private final Clock clock;
     private final AfterAck after;
+    private final CommandMeter meter;
 
     DeployCommandRoutes(Environments environments, List<EnvironmentCommand> commands, List<VerbCommand> verbs,
-                        List<OverviewCommand> overviews, AuditTrail audit, Clock clock, AfterAck after) {
+                        List<OverviewCommand> overviews, AuditTrail audit, Clock clock, AfterAck after, CommandMeter meter) {
         this.environments = environments;
         this.commands = commands;
         this.verbs = verbs;
@@ -43,11 +44,31 @@ class DeployCommandRoutes implements SlackRoutes {
         this.audit = audit;
         this.clock = clock;
         this.after = after;
+        this.meter = meter;
     }
 
     @Override
     public void register(App app) {
-        app.command("/deploy", (request, context) -> context.ack(after.answer("/deploy", () -> answer(request.getPayload()))));
+        app.command("/deploy", (request, context) -> context.ack(after.answer("/deploy", () -> counted(request.getPayload()))));
+    }
+
+    /** What the requester sees, and how the command is counted. */
+    private record Reply(String verb, CommandMeter.Outcome outcome, String text) {
+        static Reply refused(String verb, String text) {
+            return new Reply(verb, CommandMeter.Outcome.REFUSED, text);
+        }
+    }
+
+    private String counted(SlashCommandPayload payload) {
+        Reply reply;
+        try {
+            reply = answer(payload);
+        } catch (RuntimeException e) {
+            meter.count(CommandMeter.OTHER, CommandMeter.Outcome.FAILED);
+            throw e;
+        }
+        meter.count(reply.verb(), reply.outcome());
+        return reply.text();
     }
 
     /** {@code [verb] environment [arguments]}, as typed after {@code /deploy}. */
@@ -66,66 +87,73 @@ class DeployCommandRoutes implements SlackRoutes {
         return new Parsed(verb, target[0].toLowerCase(Locale.ROOT), target.length > 1 ? target[1].strip() : "");
     }
 
-    String answer(SlashCommandPayload payload) {
+    private Reply answer(SlashCommandPayload payload) {
         // Slack sends no text at all for a bare "/deploy".
         String text = payload.getText() == null ? "" : payload.getText().strip();
         if (text.isEmpty() || text.equalsIgnoreCase("help")) {
-            return MessageViews.usage(environments);
+            return new Reply(CommandMeter.HELP, CommandMeter.Outcome.ANSWERED, MessageViews.usage(environments));
         }
         Actor actor;
         try {
             actor = new Actor(payload.getUserId(), payload.getTeamId());
         } catch (IllegalArgumentException | NullPointerException e) {
-            return "Slack sent a command without a valid user; nothing was done.";
+            return Reply.refused(CommandMeter.OTHER, "Slack sent a command without a valid user; nothing was done.");
         }
         if (payload.getChannelId() == null || !CHANNEL_ID.matcher(payload.getChannelId()).matches()) {
             refuse(actor, null, "not a Slack channel id: " + payload.getChannelId());
-            return "Slack sent a command without a valid channel; nothing was done.";
+            return Reply.refused(CommandMeter.OTHER, "Slack sent a command without a valid channel; nothing was done.");
         }
-        Optional<String> overview = overview(text, actor, payload);
+        Optional<Reply> overview = overview(text, actor, payload);
         if (overview.isPresent()) {
             return overview.get();
         }
         Parsed command = parse(text);
+        String verb = command.verb().map(VerbCommand::verb).orElse(CommandMeter.OTHER);
         if (command.environment().isEmpty()) {
-            return "Which environment? `/deploy " + command.verb().map(VerbCommand::verb).orElse("") + " <environment>`.\n\n"
-                    + MessageViews.usage(environments);
+            return Reply.refused(verb, "Which environment? `/deploy " + command.verb().map(VerbCommand::verb).orElse("")
+                    + " <environment>`.\n\n" + MessageViews.usage(environments));
         }
         if (command.environment().length() > AuditEntry.MAX_ENVIRONMENT) {
             refuse(actor, command.environment(), "environment name longer than " + AuditEntry.MAX_ENVIRONMENT + " characters");
-            return ":no_entry: An environment name has at most " + AuditEntry.MAX_ENVIRONMENT + " characters; nothing was done.";
+            return Reply.refused(verb, ":no_entry: An environment name has at most " + AuditEntry.MAX_ENVIRONMENT
+                    + " characters; nothing was done.");
         }
         if (command.arguments().length() > MAX_ARGUMENTS) {
             refuse(actor, command.environment(), "arguments longer than " + MAX_ARGUMENTS + " characters: " + command.arguments());
-            return ":no_entry: What follows `" + MessageViews.escape(command.environment()) + "` has at most " + MAX_ARGUMENTS
-                    + " characters; nothing was done.";
+            return Reply.refused(verb, ":no_entry: What follows `" + MessageViews.escape(command.environment()) + "` has at most "
+                    + MAX_ARGUMENTS + " characters; nothing was done.");
         }
         Optional<Environment> environment = environments.find(command.environment());
         if (environment.isEmpty()) {
             refuse(actor, command.environment(), "unknown environment");
-            return MessageViews.unknownEnvironment(command.environment(), environments) + "\n\n" + MessageViews.usage(environments);
+            return Reply.refused(verb, MessageViews.unknownEnvironment(command.environment(), environments) + "\n\n"
+                    + MessageViews.usage(environments));
         }
         if (!environment.get().acceptsCommandsFrom(payload.getChannelId())) {
             refuse(actor, command.environment(), "channel " + payload.getChannelId() + " not allowed");
-            return "Commands for `" + command.environment() + "` are not accepted in this channel.";
+            return Reply.refused(verb, "Commands for `" + command.environment() + "` are not accepted in this channel.");
         }
         DeployInvocation invocation = new DeployInvocation(actor, payload.getChannelId(),
                 DeployInvocation.keyFor(payload.getTriggerId() == null ? text + payload.getUserId() : payload.getTriggerId()));
-        Optional<String> answer = command.verb().map(verb -> verb.handle(environment.get(), command.arguments(), invocation))
+        Optional<Reply> answer = command.verb().map(handler -> handled(verb, handler.handle(environment.get(), command.arguments(), invocation)))
                 .or(() -> commands.stream().filter(handler -> handler.handles(environment.get())).findFirst()
-                        .map(handler -> handler.handle(environment.get(), command.arguments(), invocation)));
+                        .map(handler -> handled(handler.verb(), handler.handle(environment.get(), command.arguments(), invocation))));
         if (answer.isPresent()) {
-            if (answer.get().equals(AfterAck.BUSY)) {
+            if (answer.get().outcome() == CommandMeter.Outcome.BUSY) {
                 refuse(actor, command.environment(), "busy");
             }
             return answer.get();
         }
         refuse(actor, command.environment(), "nothing configured");
-        return "`" + command.environment() + "` has nothing deploybot can do with it yet (no build or release configured).";
+        return Reply.refused(verb, "`" + command.environment() + "` has nothing deploybot can do with it yet (no build or release configured).");
+    }
+
+    private static Reply handled(String verb, String text) {
+        return new Reply(verb, text.equals(AfterAck.BUSY) ? CommandMeter.Outcome.BUSY : CommandMeter.Outcome.ANSWERED, text);
     }
 
     /** {@code /deploy status|history [environment] [arguments]}: the environment is optional for these. */
-    private Optional<String> overview(String text, Actor actor, SlashCommandPayload payload) {
+    private Optional<Reply> overview(String text, Actor actor, SlashCommandPayload payload) {
         String[] words = text.split("\\s+", 3);
         Optional<OverviewCommand> verb = overviews.stream()
                 .filter(candidate -> candidate.verb().equals(words[0].toLowerCase(Locale.ROOT))).findFirst();
@@ -136,11 +164,12 @@ class DeployCommandRoutes implements SlackRoutes {
         String arguments = String.join(" ", java.util.Arrays.asList(words).subList(environment.isPresent() ? 2 : 1, words.length));
         if (environment.isPresent() && !environment.get().acceptsCommandsFrom(payload.getChannelId())) {
             refuse(actor, environment.get().name(), "channel " + payload.getChannelId() + " not allowed");
-            return Optional.of("Commands for `" + environment.get().name() + "` are not accepted in this channel.");
+            return Optional.of(Reply.refused(verb.get().verb(), "Commands for `" + environment.get().name()
+                    + "` are not accepted in this channel."));
         }
         DeployInvocation invocation = new DeployInvocation(actor, payload.getChannelId(),
                 DeployInvocation.keyFor(payload.getTriggerId() == null ? text + payload.getUserId() : payload.getTriggerId()));
-        return Optional.of(verb.get().handle(environment, arguments.strip(), invocation));
+        return Optional.of(handled(verb.get().verb(), verb.get().handle(environment, arguments.strip(), invocation)));
     }
 
     private void refuse(Actor actor, String environment, String why) {

@@ -24,6 +24,11 @@ class ReleaseCommand implements EnvironmentCommand {
     }
 
     @Override
+    public String verb() {
+        return "release";
+    }
+
+    @Override
     public boolean handles(Environment environment) {
         return environment.release().isPresent();
     }

@@ -8,6 +8,7 @@ import com.slack.api.bolt.middleware.Middleware;
 import com.slack.api.bolt.middleware.builtin.IgnoringSelfEvents;
 import com.slack.api.bolt.middleware.builtin.SSLCheck;
 import com.slack.api.methods.MethodsClient;
+import com.slack.api.util.http.SlackHttpClient;
 import dev.deploybot.config.SlackSettings;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
@@ -22,7 +23,7 @@ public class SlackClients {
 
     @Singleton
     @Bean(preDestroy = "close")
-    Slack slack(SlackSettings settings) {
+    Slack slack(SlackSettings settings, SlackCallMeter meter) {
         SlackConfig config = new SlackConfig();
         config.setMethodsEndpointUrlPrefix(settings.getApiUrl());
         config.setPrettyResponseLoggingEnabled(false);
@@ -30,7 +31,9 @@ public class SlackClients {
         // The SDK's own call statistics look the team up with auth.test before a call, and fail the call
         // when that fails; the token is checked once at start-up instead (SlackIdentity).
         config.getMethodsConfig().setStatsEnabled(false);
-        return Slack.getInstance(config);
+        // Every Web API call, whoever makes it, goes through this one HTTP client and so through the meter.
+        return Slack.getInstance(config, new SlackHttpClient(SlackHttpClient.buildOkHttpClient(config).newBuilder()
+                .addInterceptor(meter).build()));
     }
 
     @Singleton

@@ -12,11 +12,14 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
 /**
  * Slack's Socket Mode: with {@code SLACK_APP_TOKEN} set, the bot dials out to Slack ({@code apps.connections.open},
  * then a WebSocket) instead of waiting for HTTP requests, so it needs no public URL. Every envelope runs through
- * the same Bolt app, middleware and handlers as a request to {@code /slack/events}; Bolt acks it with its
- * {@code envelope_id} and the handler's answer. Slack rotates connections (a {@code disconnect} message a few
+ * the same guard ({@link SocketModeEnvelopes}), Bolt app, middleware and handlers as a request to
+ * {@code /slack/events}, and is acked with its {@code envelope_id} and the handler's answer. Slack rotates connections (a {@code disconnect} message a few
  * seconds ahead); the client opens the next one itself.
  */
 @Singleton
@@ -25,11 +28,13 @@ public class SocketModeConnection implements ApplicationEventListener<ServerStar
     private static final Logger LOG = LoggerFactory.getLogger(SocketModeConnection.class);
     private final App app;
     private final SlackSettings settings;
+    private final SocketModeEnvelopes envelopes;
     private SocketModeApp socketMode;
 
-    public SocketModeConnection(App app, SlackSettings settings) {
+    SocketModeConnection(App app, SlackSettings settings, SocketModeEnvelopes envelopes) {
         this.app = app;
         this.settings = settings;
+        this.envelopes = envelopes;
     }
 
     @Override
@@ -42,12 +47,27 @@ public class SocketModeConnection implements ApplicationEventListener<ServerStar
 
     private synchronized void open() {
         try {
-            socketMode = new SocketModeApp(settings.getAppToken().orElseThrow(), app, SocketModeClient.Backend.Tyrus);
+            String appToken = settings.getAppToken().orElseThrow();
+            socketMode = new SocketModeApp(() -> client(appToken), app);
             socketMode.startAsync();
             LOG.info("Socket Mode connection to Slack opened");
         } catch (Exception e) {
             // The client keeps trying to reconnect on its own; a failed first attempt must not stop the bot.
             LOG.warn("Socket Mode connection to Slack could not be opened yet: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Bolt's own listener would parse and run envelopes unguarded (an unreadable one is left unacked, and logged
+     * with its body); this client hands every message to the guard instead.
+     */
+    private SocketModeClient client(String appToken) {
+        try {
+            SocketModeClient client = app.slack().socketMode(appToken, SocketModeClient.Backend.Tyrus);
+            client.addWebSocketMessageListener(message -> envelopes.answer(message).ifPresent(client::sendSocketModeResponse));
+            return client;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

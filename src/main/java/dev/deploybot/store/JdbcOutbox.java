@@ -97,6 +97,12 @@ public class JdbcOutbox implements Outbox {
     }
 
     @Override
+    public long backlog() {
+        return sql.query("SELECT COUNT(*) AS backlog FROM outbox_messages WHERE delivered_version < version",
+                row -> row.getLong("backlog")).get(0);
+    }
+
+    @Override
     public void release(long id, String owner) {
         sql.update("UPDATE outbox_messages SET claim_owner = NULL, claim_until = NULL WHERE id = ? AND claim_owner = ?", id, owner);
     }

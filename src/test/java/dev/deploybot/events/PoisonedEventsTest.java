@@ -116,7 +116,7 @@ class PoisonedEventsTest {
 
     private static double setAsideCount() {
         Counter counter = app.bean(MeterRegistry.class).find("deploybot.events.set-aside")
-                .tag("detail-type", "CodeBuild Build State Change").counter();
+                .tag("detail-type", "CodeBuild Build State Change").tag("reason", "failing").counter();
         return counter == null ? 0 : counter.count();
     }
 

@@ -119,6 +119,16 @@ public final class FakeSocketMode implements AutoCloseable {
         return send("interactive", payload, false);
     }
 
+    /** An envelope of {@code type} carrying {@code payload} as given, whatever its shape: what a broken sender could send. */
+    public String envelope(String type, JsonNode payload) {
+        return send(type, payload, true);
+    }
+
+    /** A frame that is not an envelope at all (not JSON, or JSON without an {@code envelope_id}). */
+    public void frame(String text) {
+        current().writeAndFlush(new TextWebSocketFrame(text)).syncUninterruptibly();
+    }
+
     /** The app's ack for an envelope, once it has arrived. */
     public synchronized Optional<JsonNode> ack(String envelopeId) {
         return acks.stream().filter(ack -> envelopeId.equals(ack.path("envelope_id").asText())).findFirst();
@@ -140,7 +150,7 @@ public final class FakeSocketMode implements AutoCloseable {
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    private String send(String type, ObjectNode payload, boolean acceptsResponsePayload) {
+    private String send(String type, JsonNode payload, boolean acceptsResponsePayload) {
         String envelopeId = UUID.randomUUID().toString();
         ObjectNode envelope = JSON.createObjectNode();
         envelope.put("envelope_id", envelopeId);
