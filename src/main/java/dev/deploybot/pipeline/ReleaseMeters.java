@@ -23,6 +23,7 @@ public class ReleaseMeters {
     static final String APPROVALS = "deploybot.approvals";
     static final String PROMOTIONS = "deploybot.promotions";
     static final String DEPLOYMENTS = "deploybot.deployments";
+    static final String BAKES = "deploybot.bakes";
 
     /** What a click on Approve, Reject or Cancel did. */
     enum Decision {
@@ -41,9 +42,17 @@ public class ReleaseMeters {
         ERROR
     }
 
+    /** How a bake under alarms ended. */
+    enum Bake {
+        BAKED,
+        /** An alarm fired: the release failed and was rolled back by itself. */
+        ROLLED_BACK
+    }
+
     private final Map<Decision, Counter> approvals = new EnumMap<>(Decision.class);
     private final Map<ReleaseRequest.Kind, Map<Promotion, Timer>> promotions = new EnumMap<>(ReleaseRequest.Kind.class);
     private final Map<ReleaseRequest.Kind, Map<ReleaseState, Timer>> deployments = new EnumMap<>(ReleaseRequest.Kind.class);
+    private final Map<Bake, Counter> bakes = new EnumMap<>(Bake.class);
 
     public ReleaseMeters(MeterRegistry meters) {
         for (Decision decision : Decision.values()) {
@@ -64,6 +73,14 @@ public class ReleaseMeters {
             }
             deployments.put(kind, byEnd);
         }
+        for (Bake outcome : Bake.values()) {
+            bakes.put(outcome, Counter.builder(BAKES).description("Bakes under alarms by how they ended")
+                    .tag("outcome", label(outcome)).register(meters));
+        }
+    }
+
+    void baked(Bake outcome) {
+        bakes.get(outcome).increment();
     }
 
     /** Counts a decision and answers it unchanged. */

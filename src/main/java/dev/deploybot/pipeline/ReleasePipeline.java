@@ -1,5 +1,7 @@
 package dev.deploybot.pipeline;
 
+import dev.deploybot.activity.AlarmLog;
+import dev.deploybot.activity.AlarmStateChanged;
 import dev.deploybot.core.Actor;
 import dev.deploybot.core.AuditEntry;
 import dev.deploybot.core.AuditTrail;
@@ -15,12 +17,16 @@ import dev.deploybot.deploy.MigrationTask;
 import dev.deploybot.deploy.RunMigration;
 import dev.deploybot.deploy.ServiceDeployer;
 import dev.deploybot.deploy.ServiceDeployers;
+import dev.deploybot.core.ImageRef;
+import dev.deploybot.release.AlarmState;
+import dev.deploybot.release.AlarmStates;
 import dev.deploybot.release.ApprovalPolicy;
 import dev.deploybot.release.ApproverDirectory;
 import dev.deploybot.release.EnvironmentLocks;
 import dev.deploybot.release.ImageRegistry;
 import dev.deploybot.release.PlanStep;
 import dev.deploybot.release.PromoteImage;
+import dev.deploybot.release.PromotionPlan;
 import dev.deploybot.release.Refusal;
 import dev.deploybot.release.ReleaseAnnouncer;
 import dev.deploybot.release.ReleaseJournal;
@@ -33,9 +39,13 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -52,6 +62,7 @@ public class ReleasePipeline {
     private static final Logger LOG = LoggerFactory.getLogger(ReleasePipeline.class);
     /** A decision that loses a race reads again; past this many tries it is refused as no longer open. */
     private static final int DECISION_ATTEMPTS = 10;
+    private static final DateTimeFormatter HOUR_MINUTE = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
     private final Environments environments;
     private final ReleaseJournal journal;
     private final ApproverDirectory directory;
@@ -67,6 +78,8 @@ public class ReleasePipeline {
     private final Duration lease;
     private final Duration pollInterval;
     private final Stopping stopping;
+    private final AlarmStates alarms;
+    private final AlarmLog alarmLog;
     private final ReleaseMeters meters;
 
     public ReleasePipeline(Environments environments, ReleaseJournal journal, ApproverDirectory directory, EnvironmentLocks locks,
@@ -74,8 +87,10 @@ public class ReleasePipeline {
                            RunMigration runMigration, ReleaseAnnouncer announcer, AuditTrail audit, Clock clock,
                            @Value("${deploybot.release.lease:2m}") Duration lease,
                            @Value("${deploybot.deploy.poll-interval:10s}") Duration pollInterval, Stopping stopping,
-                           ReleaseMeters meters) {
+                           AlarmStates alarms, AlarmLog alarmLog, ReleaseMeters meters) {
         this.stopping = stopping;
+        this.alarms = alarms;
+        this.alarmLog = alarmLog;
         this.meters = meters;
         this.environments = environments;
         this.journal = journal;
@@ -241,6 +256,7 @@ public class ReleasePipeline {
                 case APPROVED -> promoteAndStart(request, environment.release().orElseThrow(), deployer, settings, owner);
                 case MIGRATING -> migrateAndStart(request, environment.release().orElseThrow(), deployer, settings, owner);
                 case DEPLOYING -> followToTheEnd(request, environment.release().orElseThrow(), deployer, settings, owner);
+                case BAKING -> bake(request, environment.release().orElseThrow(), owner);
                 default -> null;
             };
         } catch (ExternalFailure failure) {
@@ -332,9 +348,160 @@ public class ReleasePipeline {
                 status -> announcer.tell(request, new ReleaseNews.DeploymentProgress(status.progress())));
         return switch (end.phase()) {
             case IN_PROGRESS -> null;
-            case SUCCEEDED -> succeed(request, end);
+            case SUCCEEDED -> release.bake().isPresent() && !request.isRollback() ? startBaking(request) : succeed(request, end);
             case FAILED -> fail(request, new Failure(Failure.Cause.DEPLOYMENT, end.failure() == null ? end.progress() : end.failure()), release);
         };
+    }
+
+    /** The deployment completed; the bake starts now, and its start is stored so a restart resumes it. */
+    private ReleaseRequest startBaking(ReleaseRequest request) {
+        Instant now = clock.instant();
+        if (request.startBaking(now) instanceof ReleaseRequest.Moved moved && journal.save(moved.request()) instanceof ReleaseJournal.Saved saved) {
+            audit.append(new AuditEntry(now, null, request.environment(), "bake", "started", request.id() + " " + request.candidate().digest()));
+            return saved.request();
+        }
+        return null;
+    }
+
+    /**
+     * Watches the bake alarms until the bake time has passed since its stored start: alarm events (stored by whichever
+     * replica received them) at every look, {@code DescribeAlarms} at the start, every {@code check-interval} and at
+     * the end, so a lost event cannot let a bad release pass. The newer of the two says an alarm's state. The bake
+     * ends only on a successful read at its end; an alarm in ALARM rolls back at once.
+     */
+    private ReleaseRequest bake(ReleaseRequest request, Environment.ReleaseSettings release, String owner) {
+        Environment.Bake bake = release.bake().orElse(new Environment.Bake(Duration.ZERO, List.of(), pollInterval));
+        Instant endsAt = request.bakeEndsAt(bake.duration()).orElseThrow();
+        Duration look = pollInterval.compareTo(bake.checkEvery()) < 0 ? pollInterval : bake.checkEvery();
+        Instant nextRead = clock.instant();
+        List<AlarmState> read = bake.alarms().stream().map(name -> new AlarmState(name, AlarmState.Condition.INSUFFICIENT_DATA, null, null)).toList();
+        ReleaseNews.Baking told = null;
+        while (renew(request.id(), owner)) {
+            Instant now = clock.instant();
+            boolean readNow = false;
+            if (!now.isBefore(nextRead) || !now.isBefore(endsAt)) {
+                try {
+                    read = alarms.read(bake.alarms());
+                    readNow = true;
+                    nextRead = now.plus(bake.checkEvery());
+                } catch (ExternalFailure failure) {
+                    // The events still count meanwhile; CloudWatch is asked again at the next look.
+                    LOG.warn("release {}: could not read its bake alarms, trying again: {}", request.id(), failure.getMessage());
+                }
+            }
+            List<AlarmState> current = newest(read);
+            Optional<AlarmState> firing = current.stream().filter(AlarmState::firing).findFirst();
+            if (firing.isPresent()) {
+                return rollBack(request, firing.get(), release);
+            }
+            if (!now.isBefore(endsAt) && readNow) {
+                return finishBake(request, bake.duration());
+            }
+            ReleaseNews.Baking news = new ReleaseNews.Baking(Duration.between(now, endsAt).isNegative() ? Duration.ZERO
+                    : Duration.between(now, endsAt), current, told == null);
+            if (!news.sameAs(told)) {
+                announcer.tell(request, news);
+                told = news;
+            }
+            Duration left = Duration.between(clock.instant(), endsAt);
+            if (!pause(left.isNegative() || left.isZero() || look.compareTo(left) < 0 ? look : left)) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** Each alarm's state from CloudWatch's answer or the latest stored event about it, whichever is newer. */
+    private List<AlarmState> newest(List<AlarmState> read) {
+        List<AlarmState> states = new ArrayList<>();
+        for (AlarmState state : read) {
+            Optional<AlarmStateChanged> event = alarmLog.latest(state.name())
+                    .filter(change -> state.since() == null || change.occurredAt().isAfter(state.since()));
+            states.add(event.map(change -> new AlarmState(state.name(), condition(change.state()), change.occurredAt(), change.reason()))
+                    .orElse(state));
+        }
+        return states;
+    }
+
+    private static AlarmState.Condition condition(String state) {
+        return switch (state) {
+            case "OK" -> AlarmState.Condition.OK;
+            case "ALARM" -> AlarmState.Condition.ALARM;
+            default -> AlarmState.Condition.INSUFFICIENT_DATA;
+        };
+    }
+
+    private ReleaseRequest finishBake(ReleaseRequest request, Duration bake) {
+        Instant now = clock.instant();
+        if (request.finishBake(bake, now) instanceof ReleaseRequest.Moved moved && journal.save(moved.request()) instanceof ReleaseJournal.Saved saved) {
+            audit.append(new AuditEntry(now, null, request.environment(), request.kind().name().toLowerCase(), "succeeded",
+                    request.id() + " " + request.candidate().digest() + " baked " + Duration.between(request.deployment().bakeStartedAt(), now)));
+            meters.baked(ReleaseMeters.Bake.BAKED);
+            announcer.tell(saved.request(), new ReleaseNews.Finished("baked"));
+        }
+        return null;
+    }
+
+    /**
+     * A bake alarm is in ALARM: at once and without asking anyone, the environment is locked and handed over to a
+     * rollback that goes the way every rollback goes from its approval on (its plan, then the deployment of the image
+     * before this release). Its plan puts every tag back exactly as this release found it, from the manifests this
+     * release's plan recorded. The release's move out of BAKING is saved over the version read, together with the
+     * rollback's opening: of two replicas that see the alarm, one rolls back.
+     */
+    private ReleaseRequest rollBack(ReleaseRequest release, AlarmState alarm, Environment.ReleaseSettings settings) {
+        Instant now = clock.instant();
+        Instant firedAt = alarm.since() == null ? now : alarm.since();
+        if (!(release.alarmFired(alarm.name(), firedAt, now) instanceof ReleaseRequest.Moved moved)) {
+            return null;
+        }
+        ReleaseRequest failed = moved.request();
+        List<PlanStep> back = PromotionPlan.restore(journal.plan(release.id(), PlanStep.Plan.PROMOTE).stream().filter(PlanStep::done).toList());
+        Optional<PlanStep> releaseTag = back.stream().filter(step -> step.tag().equals(settings.releaseTag())).findFirst();
+        // Locked before the hand-over: a crash in between leaves the environment locked, never rolled back unlocked.
+        locks.lock(new EnvironmentLocks.Lock(release.environment(), null, "auto-rolled back: alarm `" + alarm.name() + "` in ALARM at "
+                + HOUR_MINUTE.format(firedAt), now));
+        ReleaseJournal.Save save;
+        Optional<ReleaseRequest> rollback = Optional.empty();
+        if (releaseTag.isEmpty()) {
+            save = journal.save(failed); // a first release has nothing to go back to: it fails, and the lock stays
+        } else {
+            ReleaseRequest undo = failed.automaticRollback(automaticRollbackId(release),
+                    new ImageRef(settings.repository(), releaseTag.get().manifest().digest()), now);
+            save = journal.handOver(failed, undo, back);
+            rollback = Optional.of(undo);
+        }
+        if (!(save instanceof ReleaseJournal.Saved saved)) {
+            return null; // another replica saw it first and rolls back
+        }
+        audit.append(new AuditEntry(now, null, release.environment(), "release", "failed",
+                release.id() + " ALARM " + alarm.name() + " at " + firedAt));
+        audit.append(new AuditEntry(now, null, release.environment(), "lock", "locked", "automatic rollback of " + release.id()));
+        meters.baked(ReleaseMeters.Bake.ROLLED_BACK);
+        announcer.tell(saved.request(), new ReleaseNews.Finished(alarm.name() + " in ALARM"));
+        rollback.flatMap(undo -> journal.find(undo.id())).ifPresent(undo -> {
+            audit.append(new AuditEntry(now, null, undo.environment(), "rollback", "approved",
+                    undo.id() + " automatic, " + undo.candidate().digest() + " replacing " + release.candidate().digest()));
+            announcer.tell(undo, new ReleaseNews.Decided());
+            ship(undo);
+        });
+        return null;
+    }
+
+    /** One id per release, so two replicas cannot both open a rollback of the same release. */
+    private static String automaticRollbackId(ReleaseRequest release) {
+        return UUID.nameUUIDFromBytes(("automatic rollback of " + release.id()).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** Waits until the next look; false when the process is stopping or the thread was interrupted (resumed later). */
+    private boolean pause(Duration duration) {
+        try {
+            Thread.sleep(Math.max(1, duration.toMillis()));
+            return !stopping.now();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private ReleaseRequest succeed(ReleaseRequest request, DeploymentStatus end) {
@@ -398,7 +565,7 @@ public class ReleasePipeline {
             return new Stop.Nothing();
         }
         ReleaseRequest release = running.get();
-        if (release.state() != ReleaseState.DEPLOYING || release.isRollback()) {
+        if (release.state() != ReleaseState.DEPLOYING && release.state() != ReleaseState.BAKING || release.isRollback()) {
             return new Stop.Cannot(new Refusal.Busy(release.kind(), release.environment(), release.state() == ReleaseState.APPROVED));
         }
         if (release.fail(new Failure(Failure.Cause.STOPPED_BY_ROLLBACK, rollback.requester()), now) instanceof ReleaseRequest.Moved moved
@@ -411,10 +578,13 @@ public class ReleasePipeline {
         return new Stop.Nothing();
     }
 
-    /** A release this rollback stopped may still be deploying at AWS; stop it there (CodeDeploy rolls back). */
+    /**
+     * A release this rollback stopped may still be deploying at AWS; stop it there (CodeDeploy rolls back). One that
+     * was baking had finished deploying: there is nothing to stop.
+     */
     private void stopInterrupted(ReleaseRequest rollback, ServiceDeployer deployer, Environment.DeploySettings settings) {
         journal.find(rollback.deployment().interrupted())
-                .filter(release -> release.deployment().deploymentId() != null)
+                .filter(release -> release.deployment().deploymentId() != null && release.deployment().bakeStartedAt() == null)
                 .ifPresent(release -> {
                     deployer.stop(settings, new DeploymentHandle(release.deployment().deploymentId(), release.deployment().revision()));
                     announcer.tell(rollback, new ReleaseNews.DeploymentStopped(release.candidate().digest()));

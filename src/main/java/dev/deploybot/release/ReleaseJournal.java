@@ -19,6 +19,14 @@ public interface ReleaseJournal {
      */
     Save save(ReleaseRequest changed);
 
+    /**
+     * Saves {@code changed} (conditional on its version, like {@link #save}) and opens {@code successor}, already
+     * running, with its promotion plan, all at once: the environment passes from a release to the rollback that
+     * undoes it with no moment where a crash leaves neither running. {@link Stale} when {@code changed} was saved by
+     * someone else first (then nothing is stored).
+     */
+    Save handOver(ReleaseRequest changed, ReleaseRequest successor, List<PlanStep> successorPlan);
+
     /** What a save did. */
     sealed interface Save permits Saved, Stale, EnvironmentBusy {
     }
@@ -41,7 +49,7 @@ public interface ReleaseJournal {
 
     Optional<ReleaseRequest> runningFor(String environment);
 
-    /** Approved or deploying requests, to resume after a restart. */
+    /** Running requests (approved, migrating, deploying or baking), to resume after a restart. */
     List<ReleaseRequest> running();
 
     List<ReleaseRequest> pendingExpiredAt(Instant now);

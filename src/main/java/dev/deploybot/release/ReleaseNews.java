@@ -2,6 +2,8 @@ package dev.deploybot.release;
 
 import dev.deploybot.core.Environment;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -44,6 +46,29 @@ public sealed interface ReleaseNews {
 
     /** @param progress the service's own account, e.g. "2/3 tasks running" */
     record DeploymentProgress(String progress) implements ReleaseNews {
+    }
+
+    /**
+     * The release is in service and bakes: {@code left} until it is done, and what its alarms say now. Told when the
+     * bake starts (or resumes) and whenever the whole minutes left or an alarm's condition change.
+     *
+     * @param starting the first news of this bake (a new line in the thread too)
+     */
+    record Baking(Duration left, List<AlarmState> alarms, boolean starting) implements ReleaseNews {
+        public Baking {
+            alarms = List.copyOf(alarms);
+        }
+
+        /** Whether people would see a difference: the whole minutes left, or an alarm's condition. */
+        public boolean sameAs(Baking other) {
+            return other != null && minutesLeft() == other.minutesLeft()
+                    && alarms.stream().map(AlarmState::condition).toList().equals(other.alarms.stream().map(AlarmState::condition).toList());
+        }
+
+        /** Whole minutes left, rounded up: a bake is never said to be over before it is. */
+        public long minutesLeft() {
+            return (left.toSeconds() + 59) / 60;
+        }
     }
 
     /** The request ended (succeeded or failed; its deployment tells why). */

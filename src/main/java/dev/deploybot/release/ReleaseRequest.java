@@ -2,10 +2,12 @@ package dev.deploybot.release;
 
 import dev.deploybot.core.ImageRef;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The release aggregate: what was asked for ({@link Ask}), what was decided ({@link Decision}) and how it
@@ -16,6 +18,9 @@ import java.util.Objects;
  * @param version the stored version this copy was read at; the journal refuses to save over a newer one
  */
 public record ReleaseRequest(String id, Ask ask, Decision decision, Deployment deployment, long version) {
+    /** Who decides what nobody had to: an expiry, an automatic rollback. */
+    public static final String BOT = "deploybot";
+
     public ReleaseRequest {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(ask, "ask");
@@ -62,10 +67,20 @@ public record ReleaseRequest(String id, Ask ask, Decision decision, Deployment d
      * @param interrupted  for a rollback, the release whose deployment it stopped, if any
      * @param deploymentId set once the deployment was started, so a restart follows it instead of starting another
      * @param failure      why it ended badly; null unless FAILED
+     * @param bakeStartedAt when the deployment completed and the bake began; a resumed bake counts the time from here
      */
-    public record Deployment(String interrupted, String deploymentId, String revision, Instant finishedAt, Failure failure) {
+    public record Deployment(String interrupted, String deploymentId, String revision, Instant finishedAt, Failure failure,
+                             Instant bakeStartedAt) {
         static Deployment none() {
-            return new Deployment(null, null, null, null, null);
+            return new Deployment(null, null, null, null, null, null);
+        }
+
+        Deployment baking(Instant since) {
+            return new Deployment(interrupted, deploymentId, revision, finishedAt, failure, since);
+        }
+
+        Deployment finished(Instant at, Failure why) {
+            return new Deployment(interrupted, deploymentId, revision, at, why, bakeStartedAt);
         }
     }
 
@@ -75,18 +90,19 @@ public record ReleaseRequest(String id, Ask ask, Decision decision, Deployment d
      * @param detail   the service's own words for {@link Cause#DEPLOYMENT} and {@link Cause#SERVICE_REFUSED};
      *                 otherwise the subject of the cause (the repository, the digest, the tag, the user)
      * @param restored the digest the release tag names again after the tags were put back; null when they were not
+     * @param at       when the cause happened, where that is not when the release ended (an alarm's own time); may be null
      */
-    public record Failure(Cause cause, String detail, String restored) {
+    public record Failure(Cause cause, String detail, String restored, Instant at) {
         public Failure {
             Objects.requireNonNull(cause, "cause");
         }
 
         public Failure(Cause cause, String detail) {
-            this(cause, detail, null);
+            this(cause, detail, null, null);
         }
 
         Failure restoredTo(String digest) {
-            return new Failure(cause, detail, digest);
+            return new Failure(cause, detail, digest, at);
         }
 
         public enum Cause {
@@ -103,7 +119,9 @@ public record ReleaseRequest(String id, Ask ask, Decision decision, Deployment d
             /** A rollback stopped this release's deployment; the detail is who asked for the rollback. */
             STOPPED_BY_ROLLBACK,
             /** The migration task did not exit 0 (or never ran, or ran out of time); the detail says how, in words. */
-            MIGRATION
+            MIGRATION,
+            /** A bake alarm was in ALARM while the release baked; the detail is the alarm's name, {@code at} its time. */
+            ALARM
         }
     }
 
@@ -223,7 +241,7 @@ public record ReleaseRequest(String id, Ask ask, Decision decision, Deployment d
         if (state() != ReleaseState.PENDING || now.isBefore(ask.expiresAt())) {
             return new Refused(new Refusal.NotOpen(state(), decision.decidedBy()));
         }
-        return moved(ReleaseState.EXPIRED, "deploybot", now);
+        return moved(ReleaseState.EXPIRED, BOT, now);
     }
 
     /** A rollback asked by {@code userId} replaces this pending request. */
@@ -237,8 +255,7 @@ public record ReleaseRequest(String id, Ask ask, Decision decision, Deployment d
         if (!state().canMoveTo(ReleaseState.MIGRATING)) {
             return new Refused(new Refusal.NotOpen(state(), decision.decidedBy()));
         }
-        return new Moved(with(new Decision(ReleaseState.MIGRATING, decision.approvals(), decision.decidedBy(),
-                decision.decidedAt())));
+        return new Moved(with(withState(ReleaseState.MIGRATING)));
     }
 
     /** The tags moved and the deployment started: from now on it is followed through {@code deploymentId}. */
@@ -247,7 +264,58 @@ public record ReleaseRequest(String id, Ask ask, Decision decision, Deployment d
             return new Refused(new Refusal.NotOpen(state(), decision.decidedBy()));
         }
         return new Moved(new ReleaseRequest(id, ask, new Decision(ReleaseState.DEPLOYING, decision.approvals(), decision.decidedBy(),
-                decision.decidedAt()), new Deployment(deployment.interrupted(), deploymentId, revision, null, null), version));
+                decision.decidedAt()), new Deployment(deployment.interrupted(), deploymentId, revision, null, null, null), version));
+    }
+
+    /** The deployment completed: the release is in service and its alarms are watched from {@code now}. */
+    public Transition startBaking(Instant now) {
+        if (!state().canMoveTo(ReleaseState.BAKING)) {
+            return new Refused(new Refusal.NotOpen(state(), decision.decidedBy()));
+        }
+        return new Moved(new ReleaseRequest(id, ask, withState(ReleaseState.BAKING), deployment.baking(now), version));
+    }
+
+    /** When the bake ends, counted from its stored start, so a resumed bake does not start over. */
+    public Optional<Instant> bakeEndsAt(Duration bake) {
+        return state() == ReleaseState.BAKING ? Optional.of(deployment.bakeStartedAt().plus(bake)) : Optional.empty();
+    }
+
+    /** The bake time passed with no alarm in ALARM: the release is done. */
+    public Transition finishBake(Duration bake, Instant now) {
+        if (state() != ReleaseState.BAKING || now.isBefore(deployment.bakeStartedAt().plus(bake))) {
+            return new Refused(new Refusal.NotOpen(state(), decision.decidedBy()));
+        }
+        return finish(ReleaseState.SUCCEEDED, now, null);
+    }
+
+    /**
+     * A bake alarm is in ALARM: the release failed, and is to be rolled back at once. Only a baking release can
+     * fail this way; whoever saves this first over the version read is the one who rolls back.
+     */
+    public Transition alarmFired(String alarm, Instant firedAt, Instant now) {
+        if (state() != ReleaseState.BAKING) {
+            return new Refused(new Refusal.NotOpen(state(), decision.decidedBy()));
+        }
+        return finish(ReleaseState.FAILED, now, new Failure(Failure.Cause.ALARM, alarm, null, firedAt));
+    }
+
+    /**
+     * The rollback that undoes this release after its bake alarm fired: approved by the bot (nobody has to be asked
+     * while production misbehaves), going back to {@code previous}, noting this release as the one it undoes.
+     */
+    public ReleaseRequest automaticRollback(String rollbackId, ImageRef previous, Instant now) {
+        if (state() != ReleaseState.FAILED || deployment.failure() == null || deployment.failure().cause() != Failure.Cause.ALARM) {
+            throw new IllegalStateException("release " + id + " is not a release whose bake alarm fired");
+        }
+        Ask back = new Ask(Kind.ROLLBACK, 1, environment(), requester(), null, previous, List.of(), null, candidate().digest(), null,
+                now, now);
+        return new ReleaseRequest(rollbackId, back, new Decision(ReleaseState.APPROVED, List.of(), BOT, now),
+                new Deployment(id, null, null, null, null, null), 0);
+    }
+
+    /** Whether the bot started this rollback itself, after the bake alarm of the release it undoes fired. */
+    public boolean isAutomatic() {
+        return isRollback() && BOT.equals(decision.decidedBy()) && deployment.interrupted() != null;
     }
 
     public Transition succeed(Instant now) {
@@ -260,22 +328,25 @@ public record ReleaseRequest(String id, Ask ask, Decision decision, Deployment d
 
     /** The failed release's tags were put back: the release tag names {@code digest} again. */
     public ReleaseRequest restored(String digest) {
-        return new ReleaseRequest(id, ask, decision, new Deployment(deployment.interrupted(), deployment.deploymentId(),
-                deployment.revision(), deployment.finishedAt(), deployment.failure().restoredTo(digest)), version);
+        return new ReleaseRequest(id, ask, decision, deployment.finished(deployment.finishedAt(), deployment.failure().restoredTo(digest)),
+                version);
     }
 
     /** Notes on this rollback which release's deployment it stopped, so that deployment is stopped at AWS too. */
     public ReleaseRequest interrupting(String releaseId) {
         return new ReleaseRequest(id, ask, decision, new Deployment(releaseId, deployment.deploymentId(), deployment.revision(),
-                deployment.finishedAt(), deployment.failure()), version);
+                deployment.finishedAt(), deployment.failure(), deployment.bakeStartedAt()), version);
     }
 
     private Transition finish(ReleaseState to, Instant now, Failure failure) {
         if (!state().canMoveTo(to)) {
             return new Refused(new Refusal.NotOpen(state(), decision.decidedBy()));
         }
-        return new Moved(new ReleaseRequest(id, ask, new Decision(to, decision.approvals(), decision.decidedBy(), decision.decidedAt()),
-                new Deployment(deployment.interrupted(), deployment.deploymentId(), deployment.revision(), now, failure), version));
+        return new Moved(new ReleaseRequest(id, ask, withState(to), deployment.finished(now, failure), version));
+    }
+
+    private Decision withState(ReleaseState to) {
+        return new Decision(to, decision.approvals(), decision.decidedBy(), decision.decidedAt());
     }
 
     private Transition moved(ReleaseState to, String userId, Instant now) {

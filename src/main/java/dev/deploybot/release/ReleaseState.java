@@ -16,6 +16,11 @@ public enum ReleaseState {
     MIGRATING,
     /** Tags moved, the new image is being put into service. */
     DEPLOYING,
+    /**
+     * In service; the environment's bake alarms are watched for {@code release.bake.duration} before the release is
+     * called done. It still holds the environment: nothing else ships while it bakes.
+     */
+    BAKING,
     SUCCEEDED, FAILED, REJECTED, CANCELLED, EXPIRED, SUPERSEDED;
 
     public Set<ReleaseState> next() {
@@ -23,7 +28,8 @@ public enum ReleaseState {
             case PENDING -> EnumSet.of(APPROVED, REJECTED, CANCELLED, EXPIRED, SUPERSEDED);
             case APPROVED -> EnumSet.of(MIGRATING, DEPLOYING, FAILED);
             case MIGRATING -> EnumSet.of(DEPLOYING, FAILED);
-            case DEPLOYING -> EnumSet.of(SUCCEEDED, FAILED);
+            case DEPLOYING -> EnumSet.of(BAKING, SUCCEEDED, FAILED);
+            case BAKING -> EnumSet.of(SUCCEEDED, FAILED);
             default -> EnumSet.noneOf(ReleaseState.class);
         };
     }
@@ -38,6 +44,6 @@ public enum ReleaseState {
 
     /** Holding the environment's single "running" slot. */
     public boolean running() {
-        return this == APPROVED || this == MIGRATING || this == DEPLOYING;
+        return this == APPROVED || this == MIGRATING || this == DEPLOYING || this == BAKING;
     }
 }

@@ -38,9 +38,12 @@ final class ReleaseViews {
         Environment.ReleaseSettings settings = environment.release().orElseThrow();
         ReleaseRequest.Ask ask = request.ask();
         List<LayoutBlock> blocks = new ArrayList<>();
-        String headline = icon(request.state()) + (request.isRollback() ? " *Rollback of " : " *Release to ")
-                + escape(environment.name()) + "* requested by <@" + request.requester() + ">"
-                + (ask.note() == null ? "" : "\n>" + escape(ask.note()));
+        String headline = request.isAutomatic()
+                ? icon(request.state()) + " *Automatic rollback of " + escape(environment.name()) + "*: the bake alarm of <@"
+                        + request.requester() + ">'s release of `" + ImageRef.shortDigest(ask.previousDigest()) + "` fired (see its thread)"
+                : icon(request.state()) + (request.isRollback() ? " *Rollback of " : " *Release to ")
+                        + escape(environment.name()) + "* requested by <@" + request.requester() + ">"
+                        + (ask.note() == null ? "" : "\n>" + escape(ask.note()));
         blocks.add(section(s -> s.text(markdown(headline))));
         List<TextObject> facts = new ArrayList<>();
         facts.add(markdown((request.isRollback() ? "*Back to*\n`" : "*Image*\n`") + request.candidate().shortDigest() + "`"
@@ -73,8 +76,11 @@ final class ReleaseViews {
             case APPROVED, DEPLOYING -> approvedBy(request) + " · " + escape(status == null ? "in progress" : status);
             // status() words a running migration itself, with the link to its logs.
             case MIGRATING -> approvedBy(request) + " · " + (status == null ? "migrating…" : status);
-            case SUCCEEDED -> approvedBy(request) + (request.isRollback() ? " · :white_check_mark: *Rolled back* in " : " · :white_check_mark: *Succeeded* in ") + minutes(request)
-                    + (status == null ? "" : " · " + escape(status));
+            case BAKING -> approvedBy(request) + " · " + (status == null ? ":hourglass_flowing_sand: baking…" : status);
+            case SUCCEEDED -> approvedBy(request) + (request.isRollback() ? " · :white_check_mark: *Rolled back* in "
+                    : request.deployment().bakeStartedAt() != null ? " · :white_check_mark: *Succeeded, baked "
+                    + duration(request.deployment().bakeStartedAt(), request.deployment().finishedAt()) + "* · in all " : " · :white_check_mark: *Succeeded* in ")
+                    + minutes(request) + (status == null || request.deployment().bakeStartedAt() != null ? "" : " · " + escape(status));
             case FAILED -> approvedBy(request) + " · :x: *Failed* after " + minutes(request) + ": "
                     + (request.deployment().failure() == null ? escape(String.valueOf(status)) : failure(settings, request.deployment().failure()));
             case REJECTED -> ":no_entry: Rejected by <@" + decision.decidedBy() + "> " + date(decision.decidedAt());
@@ -126,10 +132,22 @@ final class ReleaseViews {
         if (news instanceof ReleaseNews.DeploymentProgress progress) {
             return progress.progress();
         }
+        if (news instanceof ReleaseNews.Baking baking) {
+            return ":hourglass_flowing_sand: Baking, " + baking.minutesLeft() + " min left · " + alarms(baking);
+        }
         if (news instanceof ReleaseNews.Finished finished) {
             return finished.progress();
         }
         return null;
+    }
+
+    private static String alarms(ReleaseNews.Baking baking) {
+        return String.join(" · ", baking.alarms().stream().map(alarm -> "`" + escape(alarm.name()) + "` " + switch (alarm.condition()) {
+            case OK -> "OK";
+            case ALARM -> ":rotating_light: ALARM";
+            case INSUFFICIENT_DATA -> "insufficient data";
+            case MISSING -> ":warning: no such alarm";
+        }).toList());
     }
 
     /** The line the news adds to the release's thread, if any. */
@@ -151,9 +169,27 @@ final class ReleaseViews {
                 case CODEBUILD -> "Production build started: `" + escape(started.deploymentId()) + "`";
             });
         }
+        if (news instanceof ReleaseNews.Baking baking && baking.starting()) {
+            return Optional.of("Deployed; baking for " + baking.minutesLeft() + " min under " + alarms(baking));
+        }
+        if (news instanceof ReleaseNews.Finished finished && request.isAutomatic()) {
+            return Optional.of(request.state() == ReleaseState.SUCCEEDED
+                    ? ":white_check_mark: Automatic rollback done: `" + request.candidate().shortDigest() + "` runs again and the tags are "
+                    + "as before the release. " + escape(request.environment()) + " stays locked until an approver unlocks it."
+                    : ":rotating_light: <!here> *The automatic rollback FAILED*: " + (request.deployment().failure() == null
+                    ? escape(finished.progress()) : failure(environment.release().orElseThrow(), request.deployment().failure()))
+                    + ". " + escape(request.environment()) + " stays locked; <@" + request.requester() + "> please look now.");
+        }
         if (news instanceof ReleaseNews.Finished finished) {
             if (request.state() == ReleaseState.SUCCEEDED) {
-                return Optional.of("Deployment finished: " + escape(finished.progress()));
+                return Optional.of(request.deployment().bakeStartedAt() == null ? "Deployment finished: " + escape(finished.progress())
+                        : "Baked " + duration(request.deployment().bakeStartedAt(), request.deployment().finishedAt())
+                        + " with every alarm out of ALARM");
+            }
+            if (request.state() == ReleaseState.FAILED && request.deployment().failure() != null
+                    && request.deployment().failure().cause() == ReleaseRequest.Failure.Cause.ALARM) {
+                return Optional.of(":rotating_light: " + failure(environment.release().orElseThrow(), request.deployment().failure())
+                        + ". Rolling back now, without approval. " + String.join(" ", people(request)));
             }
             if (request.state() == ReleaseState.FAILED && request.deployment().failure() != null) {
                 return Optional.of("Failed: " + failure(environment.release().orElseThrow(), request.deployment().failure()));
@@ -173,6 +209,8 @@ final class ReleaseViews {
                     + "Request the rollback again.";
             case STOPPED_BY_ROLLBACK -> "stopped: rollback requested by <@" + failure.detail() + ">";
             case MIGRATION -> escape(String.valueOf(failure.detail())) + " Nothing was deployed.";
+            case ALARM -> "auto-rolled back: alarm `" + escape(String.valueOf(failure.detail())) + "` in ALARM"
+                    + (failure.at() == null ? "" : " at " + date(failure.at()));
         };
         return failure.restored() == null ? why
                 : why + " · tags restored: `" + escape(settings.releaseTag()) + "` is `" + ImageRef.shortDigest(failure.restored()) + "` again";
@@ -200,7 +238,19 @@ final class ReleaseViews {
                 .build();
     }
 
+    /** The requester and the approvers, to be told in person. */
+    private static List<String> people(ReleaseRequest request) {
+        List<String> people = new ArrayList<>();
+        people.add("<@" + request.requester() + ">");
+        request.decision().approvals().stream().map(approval -> "<@" + approval.approver() + ">")
+                .filter(mention -> !people.contains(mention)).forEach(people::add);
+        return people;
+    }
+
     private static String approvedBy(ReleaseRequest request) {
+        if (request.isAutomatic()) {
+            return ":rotating_light: Started by deploybot, without approval, " + date(request.decision().decidedAt());
+        }
         return ":white_check_mark: Approved by " + String.join(", ", request.decision().approvals().stream()
                 .map(approval -> "<@" + approval.approver() + ">").toList())
                 + (request.decision().decidedAt() == null ? "" : " " + date(request.decision().decidedAt()));
@@ -213,8 +263,12 @@ final class ReleaseViews {
 
     private static String minutes(ReleaseRequest request) {
         Instant start = request.decision().decidedAt() == null ? request.ask().requestedAt() : request.decision().decidedAt();
-        Instant end = request.deployment().finishedAt() == null ? Instant.now() : request.deployment().finishedAt();
-        long seconds = Math.max(0, Duration.between(start, end).toSeconds());
+        return duration(start, request.deployment().finishedAt());
+    }
+
+    /** "45 s", "10 min": how long something took. */
+    private static String duration(Instant start, Instant end) {
+        long seconds = Math.max(0, Duration.between(start, end == null ? Instant.now() : end).toSeconds());
         return seconds < 90 ? seconds + " s" : Math.round(seconds / 60.0) + " min";
     }
 
@@ -222,6 +276,7 @@ final class ReleaseViews {
         return switch (state) {
             case PENDING -> ":rocket:";
             case APPROVED, MIGRATING, DEPLOYING -> ":arrows_counterclockwise:";
+            case BAKING -> ":hourglass_flowing_sand:";
             case SUPERSEDED -> ":leftwards_arrow_with_hook:";
             case SUCCEEDED -> ":white_check_mark:";
             case FAILED -> ":x:";

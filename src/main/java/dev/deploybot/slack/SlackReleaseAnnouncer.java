@@ -39,8 +39,10 @@ class SlackReleaseAnnouncer implements ReleaseAnnouncer {
             outbox.show(key, environment.channel(), ReleaseViews.release(environment, request, ReleaseViews.status(request, news))
                     .content(), clock.instant());
         }
+        // An automatic rollback tells its progress in the thread of the release whose alarm fired, where people look.
+        String threadKey = request.isAutomatic() ? ReleaseThreads.messageKey(request.deployment().interrupted()) : key;
         Optional<String> line = ReleaseViews.threadLine(environment, request, news);
-        line.ifPresent(text -> outbox.reply(key, environment.channel(),
+        line.ifPresent(text -> outbox.reply(threadKey, environment.channel(),
                 new SlackView(text, List.of(Blocks.section(s -> s.text(MessageViews.markdown(text))))).content(), clock.instant()));
     }
 

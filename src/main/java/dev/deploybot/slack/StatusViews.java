@@ -142,7 +142,7 @@ final class StatusViews {
             case SUCCEEDED -> ":white_check_mark: succeeded";
             case FAILED -> ":x: failed" + (entry.failure() == null ? "" : ": " + escape(shorten(entry.failure())));
             case PENDING -> ":hourglass: waiting for approval";
-            case APPROVED, MIGRATING, DEPLOYING -> ":arrows_counterclockwise: " + entry.state().name().toLowerCase(Locale.ROOT);
+            case APPROVED, MIGRATING, DEPLOYING, BAKING -> ":arrows_counterclockwise: " + entry.state().name().toLowerCase(Locale.ROOT);
             default -> ":heavy_minus_sign: " + entry.state().name().toLowerCase(Locale.ROOT);
         };
     }

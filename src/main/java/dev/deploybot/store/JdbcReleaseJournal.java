@@ -26,17 +26,11 @@ public class JdbcReleaseJournal implements ReleaseJournal {
 
     @Override
     public boolean open(ReleaseRequest request) {
-        ReleaseRequest.Ask ask = request.ask();
         try {
-            sql.update("""
-                    INSERT INTO release_requests (id, kind, generations, environment, requester, note, repository,
-                        candidate_digest, candidate_tags, pushed_at, previous_digest, compare_url, state, pending_for,
-                        requested_at, expires_at, version)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""",
-                    request.id(), ask.kind().name(), ask.generations(), ask.environment(), ask.requester(), ask.note(),
-                    ask.candidate().repository(), ask.candidate().digest(),
-                    String.join(",", ask.candidateTags()), ask.pushedAt(), ask.previousDigest(), ask.compareUrl(),
-                    ReleaseState.PENDING.name(), ask.environment(), ask.requestedAt(), ask.expiresAt());
+            sql.<Void>inTransaction(transaction -> {
+                insert(transaction, request);
+                return null;
+            });
             return true;
         } catch (StoreFailure failure) {
             if (Sql.isUniqueViolation(failure)) {
@@ -46,40 +40,79 @@ public class JdbcReleaseJournal implements ReleaseJournal {
         }
     }
 
+    /** Inserts the request as pending; a successor handed over to is then updated to its own state. */
+    private static void insert(Sql.Transaction transaction, ReleaseRequest request) throws SQLException {
+        ReleaseRequest.Ask ask = request.ask();
+        transaction.update("""
+                INSERT INTO release_requests (id, kind, generations, environment, requester, note, repository,
+                    candidate_digest, candidate_tags, pushed_at, previous_digest, compare_url, state, pending_for,
+                    requested_at, expires_at, version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""",
+                request.id(), ask.kind().name(), ask.generations(), ask.environment(), ask.requester(), ask.note(),
+                ask.candidate().repository(), ask.candidate().digest(),
+                String.join(",", ask.candidateTags()), ask.pushedAt(), ask.previousDigest(), ask.compareUrl(),
+                ReleaseState.PENDING.name(), request.state() == ReleaseState.PENDING ? ask.environment() : null,
+                ask.requestedAt(), ask.expiresAt());
+    }
+
     @Override
     public Save save(ReleaseRequest changed) {
-        ReleaseRequest.Decision decision = changed.decision();
-        ReleaseRequest.Deployment deployment = changed.deployment();
-        ReleaseRequest.Failure failure = deployment.failure();
         try {
-            return sql.inTransaction(transaction -> {
-                int updated = transaction.update("""
-                        UPDATE release_requests SET state = ?, pending_for = ?, running_for = ?, decided_by = ?, decided_at = ?,
-                            interrupted = ?, deployment_id = ?, deployed_revision = ?, finished_at = ?, failure = ?,
-                            failure_cause = ?, restored_digest = ?, version = version + 1
-                        WHERE id = ? AND version = ?""",
-                        decision.state().name(), decision.state() == ReleaseState.PENDING ? changed.environment() : null,
-                        decision.state().running() ? changed.environment() : null, decision.decidedBy(), decision.decidedAt(),
-                        deployment.interrupted(), deployment.deploymentId(), deployment.revision(), deployment.finishedAt(),
-                        failure == null ? null : failure.detail(), failure == null ? null : failure.cause().name(),
-                        failure == null ? null : failure.restored(), changed.id(), changed.version());
-                if (updated != 1) {
-                    return new Stale();
-                }
-                for (ReleaseRequest.Approval approval : decision.approvals()) {
-                    transaction.update("""
-                            INSERT INTO release_approvals (request_id, approver, approved_at)
-                            SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM release_approvals WHERE request_id = ? AND approver = ?)""",
-                            changed.id(), approval.approver(), approval.at(), changed.id(), approval.approver());
-                }
-                return new Saved(new ReleaseRequest(changed.id(), changed.ask(), decision, deployment, changed.version() + 1));
-            });
+            return sql.inTransaction(transaction -> update(transaction, changed));
         } catch (StoreFailure conflict) {
-            if (decision.state().running() && Sql.isUniqueViolation(conflict)) {
+            if (changed.state().running() && Sql.isUniqueViolation(conflict)) {
                 return new EnvironmentBusy();
             }
             throw conflict;
         }
+    }
+
+    @Override
+    public Save handOver(ReleaseRequest changed, ReleaseRequest successor, List<PlanStep> successorPlan) {
+        try {
+            return sql.inTransaction(transaction -> {
+                Save save = update(transaction, changed);
+                if (!(save instanceof Saved)) {
+                    return save;
+                }
+                insert(transaction, successor);
+                update(transaction, successor);
+                insertPlan(transaction, successor.id(), PlanStep.Plan.PROMOTE, successorPlan);
+                return save;
+            });
+        } catch (StoreFailure conflict) {
+            if (Sql.isUniqueViolation(conflict)) {
+                return new Stale(); // the successor exists already: whoever opened it took the environment over
+            }
+            throw conflict;
+        }
+    }
+
+    private static Save update(Sql.Transaction transaction, ReleaseRequest changed) throws SQLException {
+        ReleaseRequest.Decision decision = changed.decision();
+        ReleaseRequest.Deployment deployment = changed.deployment();
+        ReleaseRequest.Failure failure = deployment.failure();
+        int updated = transaction.update("""
+                UPDATE release_requests SET state = ?, pending_for = ?, running_for = ?, decided_by = ?, decided_at = ?,
+                    interrupted = ?, deployment_id = ?, deployed_revision = ?, finished_at = ?, failure = ?,
+                    failure_cause = ?, restored_digest = ?, failure_at = ?, bake_started_at = ?, version = version + 1
+                WHERE id = ? AND version = ?""",
+                decision.state().name(), decision.state() == ReleaseState.PENDING ? changed.environment() : null,
+                decision.state().running() ? changed.environment() : null, decision.decidedBy(), decision.decidedAt(),
+                deployment.interrupted(), deployment.deploymentId(), deployment.revision(), deployment.finishedAt(),
+                failure == null ? null : failure.detail(), failure == null ? null : failure.cause().name(),
+                failure == null ? null : failure.restored(), failure == null ? null : failure.at(), deployment.bakeStartedAt(),
+                changed.id(), changed.version());
+        if (updated != 1) {
+            return new Stale();
+        }
+        for (ReleaseRequest.Approval approval : decision.approvals()) {
+            transaction.update("""
+                    INSERT INTO release_approvals (request_id, approver, approved_at)
+                    SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM release_approvals WHERE request_id = ? AND approver = ?)""",
+                    changed.id(), approval.approver(), approval.at(), changed.id(), approval.approver());
+        }
+        return new Saved(new ReleaseRequest(changed.id(), changed.ask(), decision, deployment, changed.version() + 1));
     }
 
     @Override
@@ -101,16 +134,7 @@ public class JdbcReleaseJournal implements ReleaseJournal {
     public List<PlanStep> recordPlan(String id, PlanStep.Plan kind, List<PlanStep> plan) {
         try {
             sql.<Void>inTransaction(transaction -> {
-                for (PlanStep step : plan) {
-                    Manifest previous = step.previous();
-                    transaction.update("""
-                            INSERT INTO promotion_steps (request_id, plan, seq, tag, target_digest, media_type, manifest,
-                                previous_digest, previous_media_type, previous_manifest)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                            id, kind.name(), step.seq(), step.tag(), step.manifest().digest(), step.manifest().mediaType(),
-                            step.manifest().body(), previous == null ? null : previous.digest(),
-                            previous == null ? null : previous.mediaType(), previous == null ? null : previous.body());
-                }
+                insertPlan(transaction, id, kind, plan);
                 return null;
             });
         } catch (StoreFailure failure) {
@@ -119,6 +143,19 @@ public class JdbcReleaseJournal implements ReleaseJournal {
             }
         }
         return plan(id, kind);
+    }
+
+    private static void insertPlan(Sql.Transaction transaction, String id, PlanStep.Plan kind, List<PlanStep> plan) throws SQLException {
+        for (PlanStep step : plan) {
+            Manifest previous = step.previous();
+            transaction.update("""
+                    INSERT INTO promotion_steps (request_id, plan, seq, tag, target_digest, media_type, manifest,
+                        previous_digest, previous_media_type, previous_manifest)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    id, kind.name(), step.seq(), step.tag(), step.manifest().digest(), step.manifest().mediaType(),
+                    step.manifest().body(), previous == null ? null : previous.digest(),
+                    previous == null ? null : previous.mediaType(), previous == null ? null : previous.body());
+        }
     }
 
     @Override
@@ -152,7 +189,7 @@ public class JdbcReleaseJournal implements ReleaseJournal {
     public boolean lease(String id, String owner, Instant now, Instant until) {
         return sql.update("""
                 UPDATE release_requests SET lease_owner = ?, lease_until = ?
-                WHERE id = ? AND state IN ('APPROVED', 'MIGRATING', 'DEPLOYING') AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)""",
+                WHERE id = ? AND state IN ('APPROVED', 'MIGRATING', 'DEPLOYING', 'BAKING') AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)""",
                 owner, until, id, owner, now) == 1;
     }
 
@@ -163,7 +200,7 @@ public class JdbcReleaseJournal implements ReleaseJournal {
 
     @Override
     public List<ReleaseRequest> running() {
-        return many("SELECT * FROM release_requests WHERE state IN ('APPROVED', 'MIGRATING', 'DEPLOYING') ORDER BY requested_at");
+        return many("SELECT * FROM release_requests WHERE state IN ('APPROVED', 'MIGRATING', 'DEPLOYING', 'BAKING') ORDER BY requested_at");
     }
 
     @Override
@@ -208,7 +245,7 @@ public class JdbcReleaseJournal implements ReleaseJournal {
                 row.getString("deployed_revision"), Sql.instant(row, "finished_at"),
                 cause == null && failure == null ? null : new ReleaseRequest.Failure(
                         cause == null ? ReleaseRequest.Failure.Cause.DEPLOYMENT : ReleaseRequest.Failure.Cause.valueOf(cause),
-                        failure, row.getString("restored_digest")));
+                        failure, row.getString("restored_digest"), Sql.instant(row, "failure_at")), Sql.instant(row, "bake_started_at"));
         return new ReleaseRequest(row.getString("id"), ask, decision, deployment, row.getLong("version"));
     }
 }

@@ -49,6 +49,20 @@ public final class InMemoryReleaseJournal implements ReleaseJournal {
     }
 
     @Override
+    public synchronized Save handOver(ReleaseRequest changed, ReleaseRequest successor, List<PlanStep> successorPlan) {
+        if (requests.containsKey(successor.id())) {
+            return new Stale();
+        }
+        Save save = save(changed);
+        if (save instanceof Saved) {
+            requests.put(successor.id(), new ReleaseRequest(successor.id(), successor.ask(), successor.decision(), successor.deployment(),
+                    successor.version() + 1));
+            plans.put(successor.id() + "/" + PlanStep.Plan.PROMOTE, new ArrayList<>(successorPlan));
+        }
+        return save;
+    }
+
+    @Override
     public synchronized Optional<ReleaseRequest> find(String id) {
         finds++;
         return Optional.ofNullable(requests.get(id));

@@ -1,5 +1,6 @@
 package dev.deploybot.release;
 
+import dev.deploybot.core.ImageRef;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -115,10 +116,41 @@ public abstract class ReleaseJournalContract {
                 "circuit breaker"), NOW.plusSeconds(60))).restored(DIGEST_B));
         assertThat(journal.find("r1")).contains(failed);
         assertThat(failed.deployment().failure()).isEqualTo(new ReleaseRequest.Failure(ReleaseRequest.Failure.Cause.DEPLOYMENT,
-                "circuit breaker", DIGEST_B));
+                "circuit breaker", DIGEST_B, null));
         assertThat(journal.runningFor("prd")).isEmpty();
         saved(moved(journal.find("r2").orElseThrow().approve("U0LEAD", true, one, NOW)));
         assertThat(journal.running()).extracting(ReleaseRequest::id).containsExactly("r2");
+    }
+
+    @Test
+    void aBakeIsStoredAndABakedOutReleaseHandsTheEnvironmentToItsRollbackOnce() {
+        journal.open(aRelease().withId("r1").build());
+        ReleaseRequest read = journal.find("r1").orElseThrow();
+        ReleaseRequest deploying = saved(moved(saved(moved(read.approve("U0LEAD", true, new ReleaseRequest.ApprovalRules(1, false, true), NOW)))
+                .startDeploying("ecs-svc/1", "arn:td:7")));
+        ReleaseRequest baking = saved(moved(deploying.startBaking(NOW.plusSeconds(60))));
+        assertThat(journal.find("r1")).contains(baking);
+        assertThat(journal.running()).extracting(ReleaseRequest::id).containsExactly("r1");
+        assertThat(journal.lease("r1", "w1", NOW, NOW.plusSeconds(60))).as("a baking release is worked on under a lease").isTrue();
+
+        ReleaseRequest failed = moved(baking.alarmFired("app-5xx", NOW.plusSeconds(90), NOW.plusSeconds(95)));
+        ReleaseRequest rollback = failed.automaticRollback("r1-back", new ImageRef("app", DIGEST_B), NOW.plusSeconds(95));
+        PlanStep back = new PlanStep(0, "release", new Manifest(DIGEST_B, "{}", "application/vnd.oci.image.manifest.v1+json"),
+                new Manifest(DIGEST_A, "{}", "application/vnd.oci.image.manifest.v1+json"), false);
+        assertThat(journal.handOver(failed, rollback, List.of(back))).isInstanceOf(ReleaseJournal.Saved.class);
+        assertThat(journal.handOver(failed, rollback, List.of(back))).as("a second replica loses").isInstanceOf(ReleaseJournal.Stale.class);
+
+        ReleaseRequest storedRelease = journal.find("r1").orElseThrow();
+        assertThat(storedRelease.state()).isEqualTo(ReleaseState.FAILED);
+        assertThat(storedRelease.deployment().failure()).isEqualTo(new ReleaseRequest.Failure(ReleaseRequest.Failure.Cause.ALARM,
+                "app-5xx", null, NOW.plusSeconds(90)));
+        assertThat(storedRelease.deployment().bakeStartedAt()).isEqualTo(NOW.plusSeconds(60));
+        assertThat(journal.runningFor("prd")).map(ReleaseRequest::id).contains("r1-back");
+        ReleaseRequest storedRollback = journal.find("r1-back").orElseThrow();
+        assertThat(storedRollback.state()).isEqualTo(ReleaseState.APPROVED);
+        assertThat(storedRollback.isAutomatic()).isTrue();
+        assertThat(storedRollback.candidate().digest()).isEqualTo(DIGEST_B);
+        assertThat(journal.plan("r1-back", PlanStep.Plan.PROMOTE)).containsExactly(back);
     }
 
     @Test

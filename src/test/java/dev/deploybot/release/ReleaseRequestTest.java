@@ -1,7 +1,12 @@
 package dev.deploybot.release;
 
+import dev.deploybot.core.ImageRef;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+
+import static dev.deploybot.release.ReleaseTestData.DIGEST_A;
+import static dev.deploybot.release.ReleaseTestData.DIGEST_B;
 import static dev.deploybot.release.ReleaseTestData.NOW;
 import static dev.deploybot.release.ReleaseTestData.aRelease;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -87,5 +92,55 @@ class ReleaseRequestTest {
         assertThat(failed.deployment().finishedAt()).isEqualTo(NOW.plusSeconds(60));
         assertThat(failed.deployment().failure()).isEqualTo(breaker);
         assertThat(failed.succeed(NOW)).as("a finished request stays finished").isInstanceOf(ReleaseRequest.Refused.class);
+    }
+
+    @Test
+    void aCompletedDeploymentBakesAndHoldsTheEnvironmentUntilTheBakeTimeHasPassed() {
+        ReleaseRequest deploying = aRelease().deploying("ecs-svc/1", "arn:td:7").build();
+        ReleaseRequest baking = ((ReleaseRequest.Moved) deploying.startBaking(NOW)).request();
+        assertThat(baking.state()).isEqualTo(ReleaseState.BAKING);
+        assertThat(baking.state().running()).as("nothing else ships while it bakes").isTrue();
+        assertThat(baking.deployment().bakeStartedAt()).isEqualTo(NOW);
+        assertThat(baking.deployment().deploymentId()).isEqualTo("ecs-svc/1");
+        assertThat(baking.bakeEndsAt(Duration.ofMinutes(10))).contains(NOW.plusSeconds(600));
+        assertThat(baking.startBaking(NOW.plusSeconds(5))).as("a bake starts once").isInstanceOf(ReleaseRequest.Refused.class);
+
+        assertThat(baking.finishBake(Duration.ofMinutes(10), NOW.plusSeconds(599))).as("not before its time")
+                .isInstanceOf(ReleaseRequest.Refused.class);
+        ReleaseRequest baked = ((ReleaseRequest.Moved) baking.finishBake(Duration.ofMinutes(10), NOW.plusSeconds(601))).request();
+        assertThat(baked.state()).isEqualTo(ReleaseState.SUCCEEDED);
+        assertThat(baked.deployment().finishedAt()).isEqualTo(NOW.plusSeconds(601));
+        assertThat(baked.deployment().bakeStartedAt()).as("how long it baked stays known").isEqualTo(NOW);
+    }
+
+    @Test
+    void onlyABakingReleaseBakesOrFailsOnAnAlarm() {
+        ReleaseRequest deploying = aRelease().deploying("ecs-svc/1", "arn:td:7").build();
+        assertThat(deploying.finishBake(Duration.ZERO, NOW)).isInstanceOf(ReleaseRequest.Refused.class);
+        assertThat(deploying.alarmFired("app-5xx", NOW, NOW)).isInstanceOf(ReleaseRequest.Refused.class);
+        assertThat(aRelease().build().startBaking(NOW)).isInstanceOf(ReleaseRequest.Refused.class);
+        assertThat(deploying.bakeEndsAt(Duration.ofMinutes(10))).isEmpty();
+    }
+
+    @Test
+    void anAlarmDuringTheBakeFailsTheReleaseAndItsRollbackIsApprovedByTheBot() {
+        ReleaseRequest baking = aRelease().approvedSoFarBy("U0SRE").inState(ReleaseState.APPROVED, "U0SRE").baking(NOW).build();
+        ReleaseRequest failed = ((ReleaseRequest.Moved) baking.alarmFired("app-5xx", NOW.plusSeconds(30), NOW.plusSeconds(32))).request();
+        assertThat(failed.state()).isEqualTo(ReleaseState.FAILED);
+        assertThat(failed.deployment().failure()).isEqualTo(new ReleaseRequest.Failure(ReleaseRequest.Failure.Cause.ALARM, "app-5xx",
+                null, NOW.plusSeconds(30)));
+        assertThat(failed.alarmFired("app-5xx", NOW, NOW)).as("rolled back once").isInstanceOf(ReleaseRequest.Refused.class);
+
+        ReleaseRequest rollback = failed.automaticRollback("r1-back", new ImageRef("app", DIGEST_B), NOW.plusSeconds(32));
+        assertThat(rollback.isAutomatic()).isTrue();
+        assertThat(rollback.kind()).isEqualTo(ReleaseRequest.Kind.ROLLBACK);
+        assertThat(rollback.state()).isEqualTo(ReleaseState.APPROVED);
+        assertThat(rollback.decision().decidedBy()).isEqualTo(ReleaseRequest.BOT);
+        assertThat(rollback.candidate().digest()).isEqualTo(DIGEST_B);
+        assertThat(rollback.ask().previousDigest()).isEqualTo(DIGEST_A);
+        assertThat(rollback.requester()).as("mentioned on the rollback").isEqualTo("U0DEV");
+        assertThat(rollback.deployment().interrupted()).isEqualTo(baking.id());
+        assertThat(((ReleaseRequest.Moved) rollback.startDeploying("ecs-svc/2", "arn:td:6")).request().state()).isEqualTo(ReleaseState.DEPLOYING);
+        assertThat(aRelease().rollingBack(1).inState(ReleaseState.APPROVED, "U0LEAD").build().isAutomatic()).isFalse();
     }
 }

@@ -37,6 +37,7 @@ public final class ReleaseTestData {
         private String decidedBy;
         private String deploymentId;
         private String revision;
+        private Instant bakeStartedAt;
 
         public Builder withId(String id) {
             this.id = id;
@@ -88,11 +89,19 @@ public final class ReleaseTestData {
             return this;
         }
 
+        /** Deployed, and baking since {@code since}. */
+        public Builder baking(Instant since) {
+            deploying("ecs-svc/1", "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:8");
+            this.state = ReleaseState.BAKING;
+            this.bakeStartedAt = since;
+            return this;
+        }
+
         public ReleaseRequest build() {
             ReleaseRequest.Ask ask = new ReleaseRequest.Ask(kind, generations, environment, requester, note, new ImageRef("app", candidate),
                     List.of("latest", "git-3f2a9c1"), NOW.minusSeconds(600), previous, null, requestedAt, expiresAt);
             return new ReleaseRequest(id, ask, new ReleaseRequest.Decision(state, approvals, decidedBy, decidedBy == null ? null : NOW),
-                    new ReleaseRequest.Deployment(null, deploymentId, revision, null, null), 0);
+                    new ReleaseRequest.Deployment(null, deploymentId, revision, null, null, bakeStartedAt), 0);
         }
     }
 }

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 
 /**
@@ -17,6 +20,7 @@ import java.util.UUID;
  */
 public final class AwsEvent {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter ALARM_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ").withZone(ZoneOffset.UTC);
     private final ObjectNode root;
 
     private AwsEvent(ObjectNode root) {
@@ -88,6 +92,21 @@ public final class AwsEvent {
         ObjectNode copy = root.deepCopy();
         ((ObjectNode) copy.get("detail")).put(field, value);
         return new AwsEvent(copy);
+    }
+
+    /**
+     * Points a CloudWatch alarm event at {@code alarm} moving to {@code state} at {@code at}, in the alarm's own time
+     * format ({@code 2026-11-29T14:02:40.987+0000}).
+     */
+    public AwsEvent forAlarm(String alarm, String state, Instant at) {
+        ObjectNode copy = root.deepCopy();
+        ObjectNode detail = (ObjectNode) copy.get("detail");
+        detail.put("alarmName", alarm);
+        ObjectNode now = (ObjectNode) detail.get("state");
+        now.put("value", state);
+        now.put("timestamp", ALARM_TIME.format(at));
+        copy.putArray("resources").add(FakeCloudWatch.alarmArn(alarm));
+        return new AwsEvent(copy).withNewId();
     }
 
     public AwsEvent withResources(String... arns) {
