@@ -459,7 +459,7 @@ public class ReleasePipeline {
         List<PlanStep> back = PromotionPlan.restore(journal.plan(release.id(), PlanStep.Plan.PROMOTE).stream().filter(PlanStep::done).toList());
         Optional<PlanStep> releaseTag = back.stream().filter(step -> step.tag().equals(settings.releaseTag())).findFirst();
         // Locked before the hand-over: a crash in between leaves the environment locked, never rolled back unlocked.
-        locks.lock(new EnvironmentLocks.Lock(release.environment(), null, "auto-rolled back: alarm `" + alarm.name() + "` in ALARM at "
+        locks.lock(new EnvironmentLocks.Lock(release.environment(), null, "auto-rolled back: alarm " + alarm.name() + " in ALARM at "
                 + HOUR_MINUTE.format(firedAt), now));
         ReleaseJournal.Save save;
         Optional<ReleaseRequest> rollback = Optional.empty();

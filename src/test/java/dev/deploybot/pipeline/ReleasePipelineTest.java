@@ -1,5 +1,7 @@
 package dev.deploybot.pipeline;
 
+import dev.deploybot.activity.AlarmLog;
+import dev.deploybot.activity.AlarmStateChanged;
 import dev.deploybot.core.Actor;
 import dev.deploybot.core.AuditEntry;
 import dev.deploybot.core.AuditTrail;
@@ -126,7 +128,19 @@ class ReleasePipelineTest {
         pipeline = new ReleasePipeline(environments, journal, group -> Set.of(), environmentLocks,
                 new PromoteImage(registry, journal, announcer, trail, clock), registry, new ServiceDeployers(List.of(deployer)),
                 new FollowDeployment(clock, noWait), new RunMigration(noMigrations, clock, noWait), announcer, trail, clock,
-                Duration.ofMinutes(2), Duration.ofSeconds(10), new Stopping(), new ReleaseMeters(new SimpleMeterRegistry()));
+                Duration.ofMinutes(2), Duration.ofSeconds(10), new Stopping(), names -> {
+                    throw new AssertionError("no bake configured");
+                }, new AlarmLog() {
+                    @Override
+                    public boolean record(AlarmStateChanged change) {
+                        throw new AssertionError("no bake configured");
+                    }
+
+                    @Override
+                    public Optional<AlarmStateChanged> latest(String alarmName) {
+                        return Optional.empty();
+                    }
+                }, new ReleaseMeters(new SimpleMeterRegistry()));
     }
 
     @Test

@@ -155,7 +155,7 @@ class BakeEndToEndTest {
         assertThat(s.tag("release-1gen")).isEqualTo(s.oneGenerationAgo);
         assertThat(s.tag("release-2gen")).isEqualTo(s.twoGenerationsAgo);
         assertThat(app.bean(EnvironmentLocks.class).lockOf(environment)).hasValueSatisfying(lock ->
-                assertThat(lock.reason()).startsWith("auto-rolled back: alarm `" + alarm + "` in ALARM at "));
+                assertThat(lock.reason()).startsWith("auto-rolled back: alarm " + alarm + " in ALARM at "));
         awaitInThread(s, release, line -> line.contains("Rolling back now, without approval")
                 && line.contains("<@" + DEV + ">") && line.contains("<@" + SRE + ">") && line.contains(alarm));
 
