@@ -53,7 +53,9 @@ public class EnvironmentCatalog {
             Optional<Environment.BuildSettings> build = build(key + ".build", properties.getBuild(), problems);
             Optional<Environment.ReleaseSettings> release = release(key + ".release", properties.getRelease(),
                     properties.getRollback(), problems);
-            Optional<Environment.DeploySettings> deploy = deploy(key + ".deploy", properties.getDeploy(), problems);
+            // The default image's container is the one status, drift and proofs read when deploy.container is not set.
+            Optional<String> defaultContainer = release.flatMap(settings -> settings.images().get(0).container());
+            Optional<Environment.DeploySettings> deploy = deploy(key + ".deploy", properties.getDeploy(), defaultContainer, problems);
             if (release.isPresent() && deploy.isEmpty()) {
                 problems.add(key + ".deploy", "required with release: how the released image is put into service");
             }
@@ -195,12 +197,6 @@ public class EnvironmentCatalog {
         if (defaults > 1) {
             problems.add(key + ".images", "only one image may be the default (the one the release is named by)");
         }
-        if (images.size() > 1) {
-            // The deployers pin several containers at once, but requests, plans and rollbacks still move one
-            // repository's tags: releasing the others would deploy images nobody approved or could roll back.
-            problems.add(key + ".images", "lists " + images.size() + " images; releasing several together is not"
-                    + " available yet, so list the one to release (the others keep what the task definition names)");
-        }
         return images;
     }
 
@@ -307,7 +303,7 @@ public class EnvironmentCatalog {
     }
 
     private static Optional<Environment.DeploySettings> deploy(String key, EnvironmentProperties.DeployProperties deploy,
-                                                               ConfigurationProblems problems) {
+                                                               Optional<String> defaultContainer, ConfigurationProblems problems) {
         if (deploy == null) {
             return Optional.empty();
         }
@@ -344,7 +340,7 @@ public class EnvironmentCatalog {
         }
         Optional<Environment.MigrationSettings> migration = migration(key + ".migration", strategy, deploy.getMigration(), problems);
         return problems.count() > known ? Optional.empty() : Optional.of(new Environment.DeploySettings(strategy,
-                deploy.getCluster(), deploy.getService(), Optional.ofNullable(deploy.getContainer()),
+                deploy.getCluster(), deploy.getService(), Optional.ofNullable(deploy.getContainer()).or(() -> defaultContainer),
                 deploy.getContainerPort(), deploy.getApplication(), deploy.getDeploymentGroup(), deploy.getProject(),
                 deploy.getTimeout(), Optional.ofNullable(deploy.getDeploymentConfig()), migration));
     }

@@ -19,7 +19,10 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -35,7 +38,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Controller("/events")
 public class AwsEventsController {
     private static final Logger LOG = LoggerFactory.getLogger(AwsEventsController.class);
+    /** Events handled together in one commit, at most: a burst costs a commit per batch, not per event. */
+    private static final int BATCH = 50;
     private final EventIntake intake;
+    /** Accepted events waiting for a handler; beyond its capacity, the store's sweep takes them. */
+    private final BlockingQueue<EventIntake.ReadEvent> waiting;
     private final ExecutorService work;
     private final String header;
     private final int maxBodyBytes;
@@ -44,6 +51,7 @@ public class AwsEventsController {
 
     AwsEventsController(EventIntake intake, EventSettings settings) {
         this.intake = intake;
+        this.waiting = new ArrayBlockingQueue<>(Math.max(1, settings.httpQueue()));
         // Its own bounded pool: a burst of events never takes the threads that run commands, nor the reverse.
         AtomicInteger threads = new AtomicInteger();
         this.work = new ThreadPoolExecutor(settings.httpThreads(), settings.httpThreads(), 0, TimeUnit.MILLISECONDS,
@@ -90,19 +98,30 @@ public class AwsEventsController {
         if (admission == EventInbox.Admission.HANDLED) {
             return HttpResponse.ok("{\"status\":\"duplicate\"}");
         }
-        try {
-            work.execute(() -> handle(event)); // the body is in the store: a waiting event holds only what it tells
-        } catch (RejectedExecutionException busy) {
+        // The body is in the store: a waiting event holds only what it tells.
+        if (!waiting.offer(event)) {
             LOG.debug("event queue full; event {} is handled from the store shortly", event.id());
+        } else {
+            try {
+                work.execute(this::handleWaiting);
+            } catch (RejectedExecutionException enoughQueued) {
+                LOG.trace("the handlers already queued take event {} (or the door is stopping and the store keeps it)", event.id());
+            }
         }
         return HttpResponse.<String>status(HttpStatus.ACCEPTED).body("{\"status\":\"accepted\"}");
     }
 
-    private void handle(EventIntake.ReadEvent event) {
+    /** Takes what waits (up to a batch; another handler may have taken it already) and handles it together. */
+    private void handleWaiting() {
+        List<EventIntake.ReadEvent> batch = new ArrayList<>(BATCH);
+        waiting.drainTo(batch, BATCH);
+        if (batch.isEmpty()) {
+            return;
+        }
         try {
-            intake.handle(event, null);
+            intake.handleAll(batch);
         } catch (RuntimeException e) {
-            LOG.warn("could not count a failed attempt at event {}; it is tried again from the store: {}", event.id(), e.toString());
+            LOG.warn("could not count a failed attempt at {} events; they are tried again from the store: {}", batch.size(), e.toString());
         }
     }
 

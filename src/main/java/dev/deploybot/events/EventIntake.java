@@ -3,6 +3,7 @@ package dev.deploybot.events;
 import dev.deploybot.activity.Change;
 import dev.deploybot.activity.EventInbox;
 import dev.deploybot.activity.RecordChange;
+import dev.deploybot.activity.UnitOfWork;
 import dev.deploybot.config.EventSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
@@ -36,16 +37,18 @@ public class EventIntake {
     private static final List<String> SET_ASIDE = List.of("malformed", "failing");
     private final EventInbox inbox;
     private final RecordChange recordChange;
+    private final UnitOfWork unitOfWork;
     private final Map<String, EventTranslator> translators;
     private final DeliveryLoop delivery;
     private final MeterRegistry meters;
     private final Clock clock;
     private final int maxAttempts;
 
-    EventIntake(EventInbox inbox, RecordChange recordChange, List<EventTranslator> translators, DeliveryLoop delivery,
-                MeterRegistry meters, Clock clock, EventSettings settings) {
+    EventIntake(EventInbox inbox, RecordChange recordChange, UnitOfWork unitOfWork, List<EventTranslator> translators,
+                DeliveryLoop delivery, MeterRegistry meters, Clock clock, EventSettings settings) {
         this.inbox = inbox;
         this.recordChange = recordChange;
+        this.unitOfWork = unitOfWork;
         this.translators = translators.stream().collect(Collectors.toMap(EventTranslator::detailType, Function.identity()));
         this.delivery = delivery;
         this.meters = meters;
@@ -130,33 +133,65 @@ public class EventIntake {
      */
     public EventInbox.Admission admit(ReadEvent event, String body, String door) {
         count("deploybot.events.received", event.label(), "door", door);
-        EventInbox.Admission admission = inbox.admit(new EventInbox.ReceivedEvent(event.id(), event.detailType(),
-                body, clock.instant()));
+        EventInbox.Admission admission = inbox.admit(received(event, body));
         if (admission == EventInbox.Admission.HANDLED) {
             meters.counter("deploybot.events.duplicates").increment();
         }
         return admission;
     }
 
-    /** Admits and handles an event in one go, as the queue delivers them: the queue keeps the body until deleted. */
+    /**
+     * Admits and handles an event in one go, as the queue delivers them (the queue keeps the body until deleted):
+     * admission, change and "handled" mark are kept together, in one commit.
+     */
     public Outcome accept(ReadEvent event, String body) {
-        if (admit(event, null, "sqs") == EventInbox.Admission.HANDLED) {
-            return new Duplicate(event.id());
+        count("deploybot.events.received", event.label(), "door", "sqs");
+        Outcome outcome;
+        try {
+            outcome = unitOfWork.together(() -> inbox.admit(received(event, null)) == EventInbox.Admission.HANDLED
+                    ? new Duplicate(event.id()) : stored(event));
+        } catch (RuntimeException e) {
+            // Nothing of that attempt was kept. Admitted on its own, so a failing attempt is counted against the event.
+            if (inbox.admit(received(event, null)) == EventInbox.Admission.HANDLED) {
+                outcome = new Duplicate(event.id());
+            } else {
+                return handle(event, body);
+            }
         }
-        return handle(event, body);
+        return noticed(event, outcome);
     }
 
     /**
-     * Handles an admitted event and marks it handled; a failure counts as one attempt.
+     * Handles an admitted event and marks it handled, both kept in one commit; a failure counts as one attempt.
      *
      * @param body kept with the event if this attempt sets it aside; null when the store has it already
      */
     public Outcome handle(ReadEvent event, String body) {
+        Outcome outcome;
         try {
-            return record(event);
+            outcome = unitOfWork.together(() -> stored(event));
         } catch (RuntimeException e) {
             return failed(event.id(), event.label(), body, e);
         }
+        return noticed(event, outcome);
+    }
+
+    /**
+     * Handles admitted events (kept with their bodies) as one unit: what they tell and their "handled" marks in
+     * one commit. When one of them fails nothing of the unit is kept, and each is handled on its own instead, so
+     * only the failing one counts an attempt.
+     */
+    public List<Outcome> handleAll(List<ReadEvent> events) {
+        List<Outcome> outcomes;
+        try {
+            outcomes = unitOfWork.together(() -> events.stream().map(this::stored).toList());
+        } catch (RuntimeException e) {
+            return events.stream().map(event -> handle(event, null)).toList();
+        }
+        for (int i = 0; i < events.size(); i++) {
+            noticed(events.get(i), outcomes.get(i));
+        }
+        return outcomes;
     }
 
     /** Tries again an event kept with its body whose handling never finished. */
@@ -171,23 +206,41 @@ public class EventIntake {
         return handle(event, stored.body());
     }
 
-    private Outcome record(ReadEvent event) {
+    private EventInbox.ReceivedEvent received(ReadEvent event, String body) {
+        return new EventInbox.ReceivedEvent(event.id(), event.detailType(), body, clock.instant());
+    }
+
+    /** The store's part of handling: what the event tells, and the event marked handled. Nothing outside the store. */
+    private Outcome stored(ReadEvent event) {
         if (event.change().isEmpty()) {
             String reason = event.label().equals(OTHER) ? "unknown-detail-type" : "not-news";
-            count("deploybot.events.ignored", event.label(), "reason", reason);
             inbox.handled(event.id(), "ignored: " + reason, clock.instant());
             return new Ignored(reason);
         }
         RecordChange.Outcome outcome = recordChange.record(event.change().get());
-        String name = outcome.getClass().getSimpleName().toLowerCase(Locale.ROOT);
-        count("deploybot.events.handled", event.label(), "outcome", name);
-        inbox.handled(event.id(), name, clock.instant());
-        if (outcome instanceof RecordChange.Recorded) {
-            delivery.wake();
-        } else if (outcome instanceof RecordChange.Unrouted unrouted) {
-            LOG.debug("event {} ({}): {}", event.id(), event.label(), unrouted.why());
-        }
+        inbox.handled(event.id(), outcomeName(outcome), clock.instant());
         return new Handled(outcome);
+    }
+
+    /** What follows once the store has kept it: counted, and the outbox woken (after the commit, so it sees the change). */
+    private Outcome noticed(ReadEvent event, Outcome outcome) {
+        if (outcome instanceof Duplicate) {
+            meters.counter("deploybot.events.duplicates").increment();
+        } else if (outcome instanceof Ignored ignored) {
+            count("deploybot.events.ignored", event.label(), "reason", ignored.why());
+        } else if (outcome instanceof Handled handled) {
+            count("deploybot.events.handled", event.label(), "outcome", outcomeName(handled.outcome()));
+            if (handled.outcome() instanceof RecordChange.Recorded) {
+                delivery.wake();
+            } else if (handled.outcome() instanceof RecordChange.Unrouted unrouted) {
+                LOG.debug("event {} ({}): {}", event.id(), event.label(), unrouted.why());
+            }
+        }
+        return outcome;
+    }
+
+    private static String outcomeName(RecordChange.Outcome outcome) {
+        return outcome.getClass().getSimpleName().toLowerCase(Locale.ROOT);
     }
 
     private Outcome failed(String eventId, String label, String body, RuntimeException error) {

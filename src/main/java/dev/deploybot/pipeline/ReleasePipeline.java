@@ -17,7 +17,6 @@ import dev.deploybot.deploy.MigrationTask;
 import dev.deploybot.deploy.RunMigration;
 import dev.deploybot.deploy.ServiceDeployer;
 import dev.deploybot.deploy.ServiceDeployers;
-import dev.deploybot.core.ImageRef;
 import dev.deploybot.release.AlarmState;
 import dev.deploybot.release.AlarmStates;
 import dev.deploybot.release.ApprovalPolicy;
@@ -316,10 +315,20 @@ public class ReleasePipeline {
         return fail(request, new Failure(Failure.Cause.MIGRATION, MigrationWords.of(outcome)), release);
     }
 
-    /** The release's image, into the container {@code release.images} names for it (or the deploy settings' one). */
+    /**
+     * Every image the request pinned, each into its container: the changed ones at their new digest, the unchanged
+     * ones at the digest the release tag named when it was asked for, so one revision pins them all.
+     */
     private ContainerImages images(ReleaseRequest request, Environment.ReleaseSettings release) {
-        return new ContainerImages(List.of(new ContainerImages.Image(release.images().get(0).container(), request.candidate(),
-                registry.repositoryUri(release.repository()) + "@" + request.candidate().digest())));
+        return new ContainerImages(request.ask().images().stream().map(image -> new ContainerImages.Image(
+                image.container().or(() -> configuredContainer(release, image.repository())), image.image(),
+                registry.repositoryUri(image.repository()) + "@" + image.digest())).toList());
+    }
+
+    /** A request stored before requests named their containers takes the one its repository is configured for. */
+    private static Optional<String> configuredContainer(Environment.ReleaseSettings release, String repository) {
+        return release.images().stream().filter(image -> image.repository().equals(repository)).findFirst()
+                .flatMap(Environment.ReleasedImage::container);
     }
 
     private ReleaseRequest startDeployment(ReleaseRequest request, Environment.ReleaseSettings release, ServiceDeployer deployer,
@@ -437,6 +446,7 @@ public class ReleasePipeline {
             audit.append(new AuditEntry(now, null, request.environment(), request.kind().name().toLowerCase(), "succeeded",
                     request.id() + " " + request.candidate().digest() + " baked " + Duration.between(request.deployment().bakeStartedAt(), now)));
             meters.baked(ReleaseMeters.Bake.BAKED);
+            meters.finished(saved.request());
             announcer.tell(saved.request(), new ReleaseNews.Finished("baked"));
         }
         return null;
@@ -457,20 +467,12 @@ public class ReleasePipeline {
         }
         ReleaseRequest failed = moved.request();
         List<PlanStep> back = PromotionPlan.restore(journal.plan(release.id(), PlanStep.Plan.PROMOTE).stream().filter(PlanStep::done).toList());
-        Optional<PlanStep> releaseTag = back.stream().filter(step -> step.tag().equals(settings.releaseTag())).findFirst();
+        Optional<ReleaseRequest> rollback = failed.automaticRollback(automaticRollbackId(release), back, settings.releaseTag(), now);
         // Locked before the hand-over: a crash in between leaves the environment locked, never rolled back unlocked.
         locks.lock(new EnvironmentLocks.Lock(release.environment(), null, "auto-rolled back: alarm " + alarm.name() + " in ALARM at "
                 + HOUR_MINUTE.format(firedAt), now));
-        ReleaseJournal.Save save;
-        Optional<ReleaseRequest> rollback = Optional.empty();
-        if (releaseTag.isEmpty()) {
-            save = journal.save(failed); // a first release has nothing to go back to: it fails, and the lock stays
-        } else {
-            ReleaseRequest undo = failed.automaticRollback(automaticRollbackId(release),
-                    new ImageRef(settings.repository(), releaseTag.get().manifest().digest()), now);
-            save = journal.handOver(failed, undo, back);
-            rollback = Optional.of(undo);
-        }
+        // A first release has nothing to go back to: it fails, and the lock stays.
+        ReleaseJournal.Save save = rollback.isEmpty() ? journal.save(failed) : journal.handOver(failed, rollback.get(), back);
         if (!(save instanceof ReleaseJournal.Saved saved)) {
             return null; // another replica saw it first and rolls back
         }
@@ -478,6 +480,7 @@ public class ReleasePipeline {
                 release.id() + " ALARM " + alarm.name() + " at " + firedAt));
         audit.append(new AuditEntry(now, null, release.environment(), "lock", "locked", "automatic rollback of " + release.id()));
         meters.baked(ReleaseMeters.Bake.ROLLED_BACK);
+        meters.finished(saved.request());
         announcer.tell(saved.request(), new ReleaseNews.Finished(alarm.name() + " in ALARM"));
         rollback.flatMap(undo -> journal.find(undo.id())).ifPresent(undo -> {
             audit.append(new AuditEntry(now, null, undo.environment(), "rollback", "approved",
@@ -528,10 +531,14 @@ public class ReleasePipeline {
         ReleaseRequest failed = moved.request();
         if (!request.isRollback() && settings.restoreTagsOnFailure()
                 && journal.plan(request.id(), PlanStep.Plan.PROMOTE).stream().anyMatch(PlanStep::done)) {
-            Optional<PlanStep> releaseTag = promote.restore(request, settings).stream()
-                    .filter(step -> step.tag().equals(settings.releaseTag())).findFirst();
+            List<PlanStep> restored = promote.restore(request);
+            // The message names the default image's release tag; when only a sidecar moved, it names what it did before.
+            Optional<String> releaseTag = restored.stream()
+                    .filter(step -> step.repository().equals(request.candidate().repository()) && step.tag().equals(settings.releaseTag()))
+                    .map(step -> step.manifest().digest()).findFirst()
+                    .or(() -> restored.isEmpty() ? Optional.empty() : Optional.ofNullable(request.ask().previousDigest()));
             if (releaseTag.isPresent()) {
-                failed = failed.restored(releaseTag.get().manifest().digest());
+                failed = failed.restored(releaseTag.get());
             }
         }
         if (journal.save(failed) instanceof ReleaseJournal.Saved saved) {

@@ -58,6 +58,10 @@ public sealed interface Refusal {
     record NothingToRelease(String sourceTag, String releaseTag, String digest) implements Refusal {
     }
 
+    /** Several images are released together, and in none of the repositories does the source tag name something new. */
+    record NoImageChanged(String sourceTag, String releaseTag, List<String> repositories) implements Refusal {
+    }
+
     record NoOlderGeneration(String environment, List<String> generationTags) implements Refusal {
     }
 

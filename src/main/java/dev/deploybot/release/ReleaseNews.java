@@ -11,8 +11,15 @@ import java.util.Optional;
  * the release's message, a line in its thread, or both).
  */
 public sealed interface ReleaseNews {
-    /** The request is open: ask the approvers. */
-    record Requested() implements ReleaseNews {
+    /**
+     * The request is open: ask the approvers.
+     *
+     * @param proven where and since when the candidate runs, when the environment requires that ({@code release.requires})
+     */
+    record Requested(Optional<ProvenInStaging.Proven> proven) implements ReleaseNews {
+        public Requested() {
+            this(Optional.empty());
+        }
     }
 
     /** A decision was taken (approved, rejected, cancelled, expired, superseded); the request's state tells which. */
@@ -23,7 +30,7 @@ public sealed interface ReleaseNews {
     }
 
     /** One tag of a plan was moved; {@code restore} when it was put back after a failure. */
-    record TagMoved(String tag, String digest, String previousDigest, boolean restore) implements ReleaseNews {
+    record TagMoved(String repository, String tag, String digest, String previousDigest, boolean restore) implements ReleaseNews {
     }
 
     record TagsMoved() implements ReleaseNews {

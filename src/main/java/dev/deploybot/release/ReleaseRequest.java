@@ -34,10 +34,11 @@ public record ReleaseRequest(String id, Ask ask, Decision decision, Deployment d
      * @param generations    for a rollback, how many generations back it goes; 0 for a release
      * @param previousDigest what the release tag named when the request was made; null on a first release
      * @param compareUrl     link to the code changes between the two, when the environment has a template
+     * @param images         every image the request pins, the default one ({@code candidate}) first
      */
     public record Ask(Kind kind, int generations, String environment, String requester, String note, ImageRef candidate,
                       List<String> candidateTags, Instant pushedAt, String previousDigest, String compareUrl,
-                      Instant requestedAt, Instant expiresAt) {
+                      Instant requestedAt, Instant expiresAt, List<PinnedImage> images) {
         public Ask {
             Objects.requireNonNull(kind, "kind");
             Objects.requireNonNull(environment, "environment");
@@ -46,6 +47,19 @@ public record ReleaseRequest(String id, Ask ask, Decision decision, Deployment d
             candidateTags = List.copyOf(candidateTags);
             Objects.requireNonNull(requestedAt, "requestedAt");
             Objects.requireNonNull(expiresAt, "expiresAt");
+            images = List.copyOf(images);
+            if (images.isEmpty() || !images.get(0).image().equals(candidate)) {
+                throw new IllegalArgumentException("the default image " + candidate + " comes first in " + images);
+            }
+        }
+
+        /** A request of one image, for the deploy settings' container (as every request stored before several were). */
+        public Ask(Kind kind, int generations, String environment, String requester, String note, ImageRef candidate,
+                   List<String> candidateTags, Instant pushedAt, String previousDigest, String compareUrl,
+                   Instant requestedAt, Instant expiresAt) {
+            this(kind, generations, environment, requester, note, candidate, candidateTags, pushedAt, previousDigest, compareUrl,
+                    requestedAt, expiresAt, List.of(new PinnedImage(candidate.repository(), Optional.empty(), candidate.digest(), null,
+                            previousDigest)));
         }
     }
 
@@ -301,16 +315,30 @@ public record ReleaseRequest(String id, Ask ask, Decision decision, Deployment d
 
     /**
      * The rollback that undoes this release after its bake alarm fired: approved by the bot (nobody has to be asked
-     * while production misbehaves), going back to {@code previous}, noting this release as the one it undoes.
+     * while production misbehaves), noting this release as the one it undoes. It puts back every image of the release:
+     * a changed one at the digest {@code back} (the restore of this release's plan) gives its release tag, an unchanged
+     * one where it is. Empty when a changed image had no release before this one: there is nothing to go back to.
      */
-    public ReleaseRequest automaticRollback(String rollbackId, ImageRef previous, Instant now) {
+    public Optional<ReleaseRequest> automaticRollback(String rollbackId, List<PlanStep> back, String releaseTag, Instant now) {
         if (state() != ReleaseState.FAILED || deployment.failure() == null || deployment.failure().cause() != Failure.Cause.ALARM) {
             throw new IllegalStateException("release " + id + " is not a release whose bake alarm fired");
         }
-        Ask back = new Ask(Kind.ROLLBACK, 1, environment(), requester(), null, previous, List.of(), null, candidate().digest(), null,
-                now, now);
-        return new ReleaseRequest(rollbackId, back, new Decision(ReleaseState.APPROVED, List.of(), BOT, now),
-                new Deployment(id, null, null, null, null, null), 0);
+        List<PinnedImage> before = new ArrayList<>();
+        for (PinnedImage image : ask.images()) {
+            Optional<PlanStep> restored = back.stream()
+                    .filter(step -> step.repository().equals(image.repository()) && step.tag().equals(releaseTag)).findFirst();
+            if (restored.isPresent()) {
+                before.add(new PinnedImage(image.repository(), image.container(), restored.get().manifest().digest(), null, image.digest()));
+            } else if (image.changed()) {
+                return Optional.empty();
+            } else {
+                before.add(image);
+            }
+        }
+        Ask undo = new Ask(Kind.ROLLBACK, 1, environment(), requester(), null, before.get(0).image(), List.of(), null, candidate().digest(),
+                null, now, now, before);
+        return Optional.of(new ReleaseRequest(rollbackId, undo, new Decision(ReleaseState.APPROVED, List.of(), BOT, now),
+                new Deployment(id, null, null, null, null, null), 0));
     }
 
     /** Whether the bot started this rollback itself, after the bake alarm of the release it undoes fired. */

@@ -4,18 +4,19 @@ import dev.deploybot.core.Actor;
 import dev.deploybot.core.AuditEntry;
 import dev.deploybot.core.AuditTrail;
 import dev.deploybot.core.Environment;
-import dev.deploybot.core.ImageRef;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * {@code /deploy rollback prd [n]}: asks to put back the image {@code n} generations old. A pending
+ * {@code /deploy rollback prd [n]}: asks to put back the images {@code n} generations old, in every repository the
+ * environment releases, together. A pending
  * release request is superseded (nobody should approve a release while production is being rolled
  * back). Deciding it is the pipeline's business, as for any request.
  */
@@ -60,31 +61,36 @@ public class RequestRollback {
         if (running.isPresent() && running.get().state() == ReleaseState.APPROVED) {
             return refuse(environment, requester, new Refusal.Busy(running.get().kind(), environment.name(), true));
         }
-        Map<String, Manifest> current = registry.manifests(settings.repository(), tags);
-        Manifest runningNow = current.get(settings.releaseTag());
-        Manifest target = current.get(tags.get(generations));
-        if (runningNow == null || target == null) {
-            return refuse(environment, requester, new Refusal.NoImageToRollBackTo(runningNow == null ? settings.releaseTag()
-                    : tags.get(generations), settings.repository()));
+        List<PinnedImage> images = new ArrayList<>();
+        for (Environment.ReleasedImage image : settings.images()) {
+            Map<String, Manifest> current = registry.manifests(image.repository(), tags);
+            Manifest runningNow = current.get(settings.releaseTag());
+            Manifest target = current.get(tags.get(generations));
+            if (runningNow == null || target == null) {
+                return refuse(environment, requester, new Refusal.NoImageToRollBackTo(runningNow == null ? settings.releaseTag()
+                        : tags.get(generations), image.repository()));
+            }
+            images.add(new PinnedImage(image.repository(), image.container(), target.digest(), null, runningNow.digest()));
         }
-        if (target.digest().equals(runningNow.digest())) {
-            return refuse(environment, requester, new Refusal.SameImage(tags.get(generations), settings.releaseTag(), target.digest()));
+        if (images.stream().noneMatch(PinnedImage::changed)) {
+            return refuse(environment, requester, new Refusal.SameImage(tags.get(generations), settings.releaseTag(), images.get(0).digest()));
         }
+        PinnedImage main = images.get(0);
         Instant now = clock.instant();
         journal.pendingFor(environment.name()).ifPresent(pending -> supersede(pending, requester, now));
-        ImageDetails details = registry.describe(settings.repository(), target.digest())
-                .orElse(new ImageDetails(target.digest(), List.of(tags.get(generations)), null));
-        String releasedAt = journal.lastSucceeded(environment.name(), target.digest())
+        ImageDetails details = registry.describe(settings.repository(), main.digest())
+                .orElse(new ImageDetails(main.digest(), List.of(tags.get(generations)), null));
+        String releasedAt = journal.lastSucceeded(environment.name(), main.digest())
                 .map(released -> "; that image was released " + released.deployment().finishedAt()).orElse("");
         String note = "Back " + generations + " generation" + (generations == 1 ? "" : "s") + releasedAt;
         ReleaseRequest request = ReleaseRequest.pending(UUID.randomUUID().toString(), new ReleaseRequest.Ask(ReleaseRequest.Kind.ROLLBACK,
-                generations, environment.name(), requester.userId(), note, new ImageRef(settings.repository(), target.digest()),
-                details.tags(), details.pushedAt(), runningNow.digest(), null, now, now.plus(settings.expiresAfter())));
+                generations, environment.name(), requester.userId(), note, main.image(), details.tags(), details.pushedAt(),
+                main.previousDigest(), null, now, now.plus(settings.expiresAfter()), images));
         if (!journal.open(request)) {
             return refuse(environment, requester, new Refusal.SimultaneousRequest(environment.name()));
         }
         audit.append(new AuditEntry(now, requester.userId(), environment.name(), "rollback", "requested",
-                request.id() + " from " + runningNow.digest() + " to " + target.digest() + " (" + generations + " generation(s))"));
+                request.id() + " from " + main.previousDigest() + " to " + main.digest() + " (" + generations + " generation(s))"));
         announcer.tell(request, new ReleaseNews.Requested());
         return new Requested(request, approvesItself(settings, requester));
     }

@@ -2,7 +2,9 @@ package dev.deploybot.slack;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micronaut.context.annotation.Context;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
+import jakarta.inject.Singleton;
 
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -14,10 +16,11 @@ import java.util.stream.Stream;
 /**
  * {@code /deploy} commands by verb and by how the door answered them. Verbs come from the command classes
  * themselves (plus {@code help} and {@code other}), so what a user types never becomes a series; all of them
- * exist from start-up, at zero.
+ * exist from start-up, at zero. Made when the server starts rather than with the context: a context without a
+ * server (a configuration check) need not build every command and the AWS clients behind them.
  */
-@Context
-class CommandMeter {
+@Singleton
+class CommandMeter implements ApplicationEventListener<ServerStartupEvent> {
     static final String METER = "deploybot.commands";
     static final String HELP = "help";
     static final String OTHER = "other";
@@ -51,6 +54,11 @@ class CommandMeter {
                     }
                     counters.put(verb, byOutcome);
                 });
+    }
+
+    /** Nothing to do: being told of the server's start is what makes this, and so every series, at start-up. */
+    @Override
+    public void onApplicationEvent(ServerStartupEvent event) {
     }
 
     void count(String verb, Outcome outcome) {

@@ -76,6 +76,10 @@ final class RefusalViews {
             return "Nothing to release: `" + same.sourceTag() + "` and `" + same.releaseTag() + "` are the same image ("
                     + ImageRef.shortDigest(same.digest()) + ").";
         }
+        if (refusal instanceof Refusal.NoImageChanged none) {
+            return "Nothing to release: in each of " + String.join(", ", none.repositories().stream().map(r -> "`" + r + "`").toList())
+                    + ", `" + none.sourceTag() + "` and `" + none.releaseTag() + "` are the same image.";
+        }
         if (refusal instanceof Refusal.NoOlderGeneration none) {
             return none.environment() + " keeps no older generation (tags: " + none.generationTags()
                     + "), so there is nothing to roll back to.";

@@ -7,6 +7,8 @@ import com.slack.api.model.block.element.BlockElement;
 import com.slack.api.model.block.element.ButtonElement;
 import dev.deploybot.core.Environment;
 import dev.deploybot.core.ImageRef;
+import dev.deploybot.release.PinnedImage;
+import dev.deploybot.release.ProvenInStaging;
 import dev.deploybot.release.ReleaseNews;
 import dev.deploybot.release.ReleaseRequest;
 import dev.deploybot.release.ReleaseState;
@@ -34,7 +36,8 @@ final class ReleaseViews {
     private ReleaseViews() {
     }
 
-    static SlackView release(Environment environment, ReleaseRequest request, String status) {
+    static SlackView release(Environment environment, ReleaseRequest request, ReleaseNews news) {
+        String status = status(request, news);
         Environment.ReleaseSettings settings = environment.release().orElseThrow();
         ReleaseRequest.Ask ask = request.ask();
         List<LayoutBlock> blocks = new ArrayList<>();
@@ -46,13 +49,25 @@ final class ReleaseViews {
                         + (ask.note() == null ? "" : "\n>" + escape(ask.note()));
         blocks.add(section(s -> s.text(markdown(headline))));
         List<TextObject> facts = new ArrayList<>();
-        facts.add(markdown((request.isRollback() ? "*Back to*\n`" : "*Image*\n`") + request.candidate().shortDigest() + "`"
-                + (ask.candidateTags().isEmpty() ? "" : " " + tags(ask.candidateTags()))));
+        boolean several = ask.images().size() > 1;
+        if (!several) {
+            facts.add(markdown((request.isRollback() ? "*Back to*\n`" : "*Image*\n`") + request.candidate().shortDigest() + "`"
+                    + (ask.candidateTags().isEmpty() ? "" : " " + tags(ask.candidateTags()))));
+        }
         facts.add(markdown("*Pushed*\n" + (ask.pushedAt() == null ? "unknown" : date(ask.pushedAt()))));
-        facts.add(markdown((request.isRollback() ? "*Runs now (rolled away from)*\n" : "*`" + escape(settings.releaseTag()) + "` now*\n")
-                + (ask.previousDigest() == null ? "nothing released yet" : "`" + ImageRef.shortDigest(ask.previousDigest()) + "`")));
+        if (!several) {
+            facts.add(markdown((request.isRollback() ? "*Runs now (rolled away from)*\n" : "*`" + escape(settings.releaseTag()) + "` now*\n")
+                    + (ask.previousDigest() == null ? "nothing released yet" : "`" + ImageRef.shortDigest(ask.previousDigest()) + "`")));
+        }
         if (ask.compareUrl() != null) {
             facts.add(markdown("*Changes*\n<" + ask.compareUrl() + "|compare>"));
+        }
+        if (news instanceof ReleaseNews.Requested requested && requested.proven().isPresent()) {
+            ProvenInStaging.Proven proven = requested.proven().get();
+            facts.add(markdown("*Proven*\nrunning in " + escape(proven.environment()) + " since " + date(proven.since())));
+        }
+        if (several) {
+            blocks.add(section(s -> s.text(markdown(images(settings, request)))));
         }
         blocks.add(section(s -> s.fields(facts)));
         blocks.add(context(c -> c.elements(List.of(markdown(progressLine(settings, request, status))))));
@@ -64,6 +79,24 @@ final class ReleaseViews {
         String fallback = environment.name() + " " + request.kind().name().toLowerCase() + " " + request.candidate().shortDigest() + ": "
                 + request.state().name().toLowerCase() + (status == null ? "" : " — " + status);
         return new SlackView(fallback, blocks);
+    }
+
+    /** One line per image released together: what it becomes and what the release tag names now, or "unchanged". */
+    private static String images(Environment.ReleaseSettings settings, ReleaseRequest request) {
+        StringBuilder text = new StringBuilder(request.isRollback() ? "*Images, back to*" : "*Images*");
+        for (PinnedImage image : request.ask().images()) {
+            text.append("\n• `").append(escape(image.repository())).append('`')
+                    .append(image.container().map(container -> " → " + escape(container)).orElse(""))
+                    .append(": `").append(ImageRef.shortDigest(image.digest())).append('`')
+                    .append(image.commitTag() == null ? "" : " `" + escape(image.commitTag()) + "`");
+            if (!image.changed()) {
+                text.append(" · unchanged");
+            } else {
+                text.append(" · ").append(request.isRollback() ? "runs now " : "`" + escape(settings.releaseTag()) + "` now ")
+                        .append(image.previousDigest() == null ? "nothing released yet" : "`" + ImageRef.shortDigest(image.previousDigest()) + "`");
+            }
+        }
+        return text.toString();
     }
 
     private static String progressLine(Environment.ReleaseSettings settings, ReleaseRequest request, String status) {
@@ -95,7 +128,9 @@ final class ReleaseViews {
                 .text(plain("Approve"))
                 .confirm(ConfirmationDialogObject.builder()
                         .title(plain("Release to " + request.environment() + "?"))
-                        .text(markdown("Moves the release tags to `" + request.candidate().shortDigest() + "` and deploys it."))
+                        .text(markdown(request.ask().images().size() > 1
+                                ? "Moves the release tags of the changed images and deploys them together."
+                                : "Moves the release tags to `" + request.candidate().shortDigest() + "` and deploys it."))
                         .confirm(plain("Release"))
                         .deny(plain("Not yet"))
                         .build())
@@ -153,7 +188,8 @@ final class ReleaseViews {
     /** The line the news adds to the release's thread, if any. */
     static Optional<String> threadLine(Environment environment, ReleaseRequest request, ReleaseNews news) {
         if (news instanceof ReleaseNews.TagMoved moved) {
-            return Optional.of((moved.restore() ? "Restored " : "") + "`" + escape(moved.tag()) + "` → `" + ImageRef.shortDigest(moved.digest()) + "`"
+            String repository = request.ask().images().size() > 1 ? "`" + escape(moved.repository()) + "` " : "";
+            return Optional.of((moved.restore() ? "Restored " : "") + repository + "`" + escape(moved.tag()) + "` → `" + ImageRef.shortDigest(moved.digest()) + "`"
                     + (moved.previousDigest() == null ? " (new tag)" : " (was `" + ImageRef.shortDigest(moved.previousDigest()) + "`)"));
         }
         if (news instanceof ReleaseNews.DeploymentStopped stopped) {

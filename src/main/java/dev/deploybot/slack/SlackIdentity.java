@@ -6,19 +6,30 @@ import com.slack.api.methods.response.auth.AuthTestResponse;
 import dev.deploybot.config.InvalidConfiguration;
 import dev.deploybot.config.SlackSettings;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.core.annotation.Order;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.inject.Provider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Who the bot is in Slack, asked once at start-up ({@code auth.test}) so that a revoked token is found
  * by the operator starting the bot, not by the first person typing a command. Requests then use this
  * answer instead of Bolt asking Slack again on the first one (which turned "Slack unreachable" into a 500).
+ * Built right after the configuration gate, it asks (and builds the Web API client it needs) on its own thread
+ * while the database, the migrations and the rest start; start-up waits for the answer at its end, so a refused
+ * token still stops it with one line.
  */
 @Context
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
 public class SlackIdentity {
     private static final Logger LOG = LoggerFactory.getLogger(SlackIdentity.class);
     /** Errors that mean the token itself is wrong, as opposed to Slack being unwell. */
@@ -38,14 +49,32 @@ public class SlackIdentity {
         }
     }
 
-    private final Connection connection;
+    private final CompletableFuture<Connection> connection = new CompletableFuture<>();
 
-    public SlackIdentity(MethodsClient methods, SlackSettings settings) {
-        this.connection = check(methods, settings);
+    public SlackIdentity(Provider<MethodsClient> methods, SlackSettings settings) {
+        Thread asking = new Thread(() -> {
+            try {
+                connection.complete(check(methods.get(), settings));
+            } catch (RuntimeException e) {
+                connection.completeExceptionally(e);
+            }
+        }, "slack-auth-test");
+        asking.setDaemon(true);
+        asking.start();
+    }
+
+    /** The end of start-up, before the server takes requests: a token Slack refused stops it here. */
+    @EventListener
+    void started(StartupEvent started) {
+        connection();
     }
 
     public Connection connection() {
-        return connection;
+        try {
+            return connection.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     private static Connection check(MethodsClient methods, SlackSettings settings) {

@@ -36,7 +36,7 @@ class SlackReleaseAnnouncer implements ReleaseAnnouncer {
                 new IllegalStateException("release " + request.id() + " names unknown environment " + request.environment()));
         String key = ReleaseThreads.messageKey(request.id());
         if (ReleaseViews.changesMessage(news)) {
-            outbox.show(key, environment.channel(), ReleaseViews.release(environment, request, ReleaseViews.status(request, news))
+            outbox.show(key, environment.channel(), ReleaseViews.release(environment, request, news)
                     .content(), clock.instant());
         }
         // An automatic rollback tells its progress in the thread of the release whose alarm fired, where people look.

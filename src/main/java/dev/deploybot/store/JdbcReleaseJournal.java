@@ -2,6 +2,7 @@ package dev.deploybot.store;
 
 import dev.deploybot.core.ImageRef;
 import dev.deploybot.release.Manifest;
+import dev.deploybot.release.PinnedImage;
 import dev.deploybot.release.PlanStep;
 import dev.deploybot.release.ReleaseJournal;
 import dev.deploybot.release.ReleaseRequest;
@@ -53,6 +54,14 @@ public class JdbcReleaseJournal implements ReleaseJournal {
                 String.join(",", ask.candidateTags()), ask.pushedAt(), ask.previousDigest(), ask.compareUrl(),
                 ReleaseState.PENDING.name(), request.state() == ReleaseState.PENDING ? ask.environment() : null,
                 ask.requestedAt(), ask.expiresAt());
+        for (int seq = 0; seq < ask.images().size(); seq++) {
+            PinnedImage image = ask.images().get(seq);
+            transaction.update("""
+                    INSERT INTO release_images (request_id, seq, repository, container, digest, commit_tag, previous_digest)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                    request.id(), seq, image.repository(), image.container().orElse(null), image.digest(),
+                    image.commitTag(), image.previousDigest());
+        }
     }
 
     @Override
@@ -149,10 +158,10 @@ public class JdbcReleaseJournal implements ReleaseJournal {
         for (PlanStep step : plan) {
             Manifest previous = step.previous();
             transaction.update("""
-                    INSERT INTO promotion_steps (request_id, plan, seq, tag, target_digest, media_type, manifest,
+                    INSERT INTO promotion_steps (request_id, plan, seq, repository, tag, target_digest, media_type, manifest,
                         previous_digest, previous_media_type, previous_manifest)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    id, kind.name(), step.seq(), step.tag(), step.manifest().digest(), step.manifest().mediaType(),
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    id, kind.name(), step.seq(), step.repository(), step.tag(), step.manifest().digest(), step.manifest().mediaType(),
                     step.manifest().body(), previous == null ? null : previous.digest(),
                     previous == null ? null : previous.mediaType(), previous == null ? null : previous.body());
         }
@@ -160,9 +169,13 @@ public class JdbcReleaseJournal implements ReleaseJournal {
 
     @Override
     public List<PlanStep> plan(String id, PlanStep.Plan kind) {
-        return sql.query("SELECT * FROM promotion_steps WHERE request_id = ? AND plan = ? ORDER BY seq", row -> {
+        // Steps recorded before plans covered several repositories are of the request's own repository.
+        return sql.query("""
+                SELECT s.*, COALESCE(s.repository, r.repository) AS step_repository
+                FROM promotion_steps s JOIN release_requests r ON r.id = s.request_id
+                WHERE s.request_id = ? AND s.plan = ? ORDER BY s.seq""", row -> {
             String previousDigest = row.getString("previous_digest");
-            return new PlanStep(row.getInt("seq"), row.getString("tag"),
+            return new PlanStep(row.getInt("seq"), row.getString("step_repository"), row.getString("tag"),
                     new Manifest(row.getString("target_digest"), row.getString("manifest"), row.getString("media_type")),
                     previousDigest == null ? null : new Manifest(previousDigest, row.getString("previous_manifest"),
                             row.getString("previous_media_type")),
@@ -212,21 +225,28 @@ public class JdbcReleaseJournal implements ReleaseJournal {
         return many(query, parameters).stream().findFirst();
     }
 
-    // Approvals are read after the requests, not inside the row mapper: a nested query would hold a
+    // Approvals and images are read after the requests, not inside the row mapper: a nested query would hold a
     // second pooled connection per request and starve the pool under a burst of clicks.
     private List<ReleaseRequest> many(String query, Object... parameters) {
         return sql.query(query, JdbcReleaseJournal::request, parameters).stream()
-                .map(this::withApprovals)
+                .map(this::withApprovalsAndImages)
                 .toList();
     }
 
-    private ReleaseRequest withApprovals(ReleaseRequest r) {
+    private ReleaseRequest withApprovalsAndImages(ReleaseRequest r) {
         List<ReleaseRequest.Approval> approvals = sql.query(
                 "SELECT approver, approved_at FROM release_approvals WHERE request_id = ? ORDER BY approved_at, approver",
                 row -> new ReleaseRequest.Approval(row.getString("approver"), Sql.instant(row, "approved_at")), r.id());
+        List<PinnedImage> images = sql.query("SELECT * FROM release_images WHERE request_id = ? ORDER BY seq",
+                row -> new PinnedImage(row.getString("repository"), Optional.ofNullable(row.getString("container")),
+                        row.getString("digest"), row.getString("commit_tag"), row.getString("previous_digest")), r.id());
+        ReleaseRequest.Ask ask = r.ask();
         ReleaseRequest.Decision decision = r.decision();
-        return new ReleaseRequest(r.id(), r.ask(), new ReleaseRequest.Decision(decision.state(), approvals, decision.decidedBy(),
-                decision.decidedAt()), r.deployment(), r.version());
+        return new ReleaseRequest(r.id(), images.isEmpty() ? ask : new ReleaseRequest.Ask(ask.kind(), ask.generations(),
+                ask.environment(), ask.requester(), ask.note(), ask.candidate(), ask.candidateTags(), ask.pushedAt(),
+                ask.previousDigest(), ask.compareUrl(), ask.requestedAt(), ask.expiresAt(), images),
+                new ReleaseRequest.Decision(decision.state(), approvals, decision.decidedBy(), decision.decidedAt()),
+                r.deployment(), r.version());
     }
 
     private static ReleaseRequest request(ResultSet row) throws SQLException {

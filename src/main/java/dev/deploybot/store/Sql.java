@@ -10,10 +10,19 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
-/** The little JDBC the adapters need: parameters bound in order, rows mapped by a lambda. */
+/**
+ * The little JDBC the adapters need: parameters bound in order, rows mapped by a lambda. Statements run inside
+ * a unit of work ({@link #together}) on the same thread share its connection and commit with it.
+ */
 final class Sql {
+    /** The connection of the unit of work running on this thread, with the data source it came from. */
+    private static final ThreadLocal<Bound> BOUND = new ThreadLocal<>();
     private final DataSource dataSource;
+
+    private record Bound(DataSource source, Connection connection) {
+    }
 
     Sql(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -35,6 +44,14 @@ final class Sql {
     }
 
     int update(String sql, Object... parameters) {
+        Connection bound = bound();
+        if (bound != null) {
+            try {
+                return update(bound, sql, parameters);
+            } catch (SQLException e) {
+                throw new StoreFailure(sql, e);
+            }
+        }
         try (Connection connection = dataSource.getConnection()) {
             return update(connection, sql, parameters);
         } catch (SQLException e) {
@@ -43,6 +60,14 @@ final class Sql {
     }
 
     <T> List<T> query(String sql, RowMapper<T> mapper, Object... parameters) {
+        Connection bound = bound();
+        if (bound != null) {
+            try {
+                return query(bound, sql, mapper, parameters);
+            } catch (SQLException e) {
+                throw new StoreFailure(sql, e);
+            }
+        }
         try (Connection connection = dataSource.getConnection()) {
             return query(connection, sql, mapper, parameters);
         } catch (SQLException e) {
@@ -62,22 +87,20 @@ final class Sql {
         }
     }
 
-    /** Runs the work on one connection, committed together or not at all. */
+    /** Runs the work on one connection, committed together or not at all; inside a unit of work, as part of it. */
     <T> T inTransaction(Work<T> work) {
+        Connection bound = bound();
+        if (bound != null) {
+            try {
+                return work.run(transactionOn(bound));
+            } catch (SQLException e) {
+                throw new StoreFailure("transaction", e);
+            }
+        }
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                T result = work.run(new Transaction() {
-                    @Override
-                    public int update(String sql, Object... parameters) throws SQLException {
-                        return Sql.update(connection, sql, parameters);
-                    }
-
-                    @Override
-                    public <R> List<R> query(String sql, RowMapper<R> mapper, Object... parameters) throws SQLException {
-                        return Sql.query(connection, sql, mapper, parameters);
-                    }
-                });
+                T result = work.run(transactionOn(connection));
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
@@ -89,6 +112,57 @@ final class Sql {
         } catch (SQLException e) {
             throw new StoreFailure("transaction", e);
         }
+    }
+
+    /**
+     * Runs the work with every statement of every adapter on this thread (and this data source) in one
+     * transaction: one commit for all of it, or nothing kept when it throws. Nested, it joins the outer one.
+     */
+    <T> T together(Supplier<T> work) {
+        if (bound() != null) {
+            return work.get();
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            BOUND.set(new Bound(dataSource, connection));
+            try {
+                T result = work.get();
+                connection.commit();
+                return result;
+            } catch (RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                BOUND.remove();
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreFailure("transaction", e);
+        }
+    }
+
+    /** True inside {@link #together} on this thread: statements are kept by its commit. */
+    boolean inUnitOfWork() {
+        return bound() != null;
+    }
+
+    private Connection bound() {
+        Bound bound = BOUND.get();
+        return bound != null && bound.source() == dataSource ? bound.connection() : null;
+    }
+
+    private static Transaction transactionOn(Connection connection) {
+        return new Transaction() {
+            @Override
+            public int update(String sql, Object... parameters) throws SQLException {
+                return Sql.update(connection, sql, parameters);
+            }
+
+            @Override
+            public <R> List<R> query(String sql, RowMapper<R> mapper, Object... parameters) throws SQLException {
+                return Sql.query(connection, sql, mapper, parameters);
+            }
+        };
     }
 
     static boolean isUniqueViolation(StoreFailure failure) {

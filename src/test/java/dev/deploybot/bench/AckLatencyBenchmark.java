@@ -1,14 +1,10 @@
 package dev.deploybot.bench;
 
-import dev.deploybot.testing.DeploybotApp;
-import dev.deploybot.testing.FakeAws;
-import dev.deploybot.testing.FakeSlack;
 import dev.deploybot.testing.SlackRequests;
 
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,7 +15,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * How fast Slack gets its answer to {@code /deploy help} at a fixed arrival rate (an open model: requests are
  * due at fixed times whether or not earlier ones were answered, and each latency counts from its due time, so
- * a stall shows in every request it delays). The real application against the fakes, over loopback.
+ * a stall shows in every request it delays), from the bot's packaged jar and from the bare app, each in its own
+ * JVM, over loopback; the two take turns at each rate.
  */
 final class AckLatencyBenchmark {
     private static final int SECONDS_PER_RATE = 10;
@@ -27,25 +24,29 @@ final class AckLatencyBenchmark {
     private AckLatencyBenchmark() {
     }
 
-    static List<Row> measure(int... rates) {
+    static List<Row> measure(Contenders contenders, int... rates) throws Exception {
         List<Row> rows = new ArrayList<>();
-        try (FakeSlack slack = FakeSlack.start(); FakeAws aws = FakeAws.start();
-             DeploybotApp app = DeploybotApp.start(slack, aws, Map.of("deploybot.environments.stg.channel", "C0STG"))) {
-            SlackRequests requests = app.slack();
-            run(requests, 200, 5); // warm-up: the JIT, the pools, Bolt's first auth.test
+        try (Served bot = contenders.bot(); Served bare = contenders.bare()) {
+            // Warm-up: the JIT, the pools, Bolt's first auth.test.
+            run(bot.requests(), 200, 5);
+            run(bare.requests(), 200, 5);
             for (int rate : rates) {
-                Result result = run(requests, rate, SECONDS_PER_RATE);
-                String target = rate == 300 ? "within 1.2x of a bare Bolt app" : "";
-                rows.add(new Row("`/deploy help` ack at " + rate + " req/s (open model), p50 / p99 / max",
-                        String.format("%.2f / %.2f / %.2f ms%s", result.latency.millis(50), result.latency.millis(99),
-                                result.latency.millis(100), result.failures > 0 ? " (" + result.failures + " not answered 200)" : ""),
-                        target));
+                Result ofBot = run(bot.requests(), rate, SECONDS_PER_RATE);
+                Result ofBare = run(bare.requests(), rate, SECONDS_PER_RATE);
+                String figure = "`/deploy help` ack at " + rate + " req/s (open model)";
+                rows.add(new Row(figure + ", p50 / p99 / max", ofBot.summary(), ofBare.summary(), "", ""));
+                rows.add(Row.compared(figure + ", p99", ofBot.latency.millis(99), ofBare.latency.millis(99), "ms",
+                        rate == 300 ? "<= 1.2x" : ""));
             }
         }
         return rows;
     }
 
     private record Result(Percentiles latency, int failures) {
+        String summary() {
+            return String.format("%.2f / %.2f / %.2f ms%s", latency.millis(50), latency.millis(99), latency.millis(100),
+                    failures > 0 ? " (" + failures + " not answered 200)" : "");
+        }
     }
 
     private static Result run(SlackRequests requests, int rate, int seconds) {

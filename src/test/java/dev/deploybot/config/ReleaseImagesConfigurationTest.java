@@ -53,8 +53,8 @@ class ReleaseImagesConfigurationTest {
     }
 
     @Test
-    void severalImagesAreRefusedUntilRequestsPlansAndRollbacksCoverThemAll() {
-        assertThatThrownBy(() -> start("""
+    void severalImagesAreReadWithTheDefaultFirst() throws IOException {
+        Environment prd = start("""
                       release:
                         approvers: [U0LEAD]
                         images:
@@ -66,9 +66,34 @@ class ReleaseImagesConfigurationTest {
                       deploy:
                         cluster: prod
                         service: api
+                """);
+
+        Environment.ReleaseSettings release = prd.release().orElseThrow();
+        assertThat(release.repository()).as("the release is named by the default image").isEqualTo("team/api");
+        assertThat(release.images()).containsExactly(new Environment.ReleasedImage("team/api", Optional.of("app")),
+                new Environment.ReleasedImage("team/api-nginx", Optional.of("nginx")));
+        assertThat(prd.deploy().orElseThrow().container()).as("what status and drift read").contains("app");
+    }
+
+    @Test
+    void eachOfSeveralImagesIsCheckedByItsKey() {
+        assertThatThrownBy(() -> start("""
+                      release:
+                        approvers: [U0LEAD]
+                        images:
+                          - repository: Team/API
+                            container: app
+                          - repository: team/api-nginx
+                            container: "nginx proxy"
+                          - repository: team/worker
+                            container: app
+                      deploy:
+                        cluster: prod
+                        service: api
                 """))
-                .hasStackTraceContaining("deploybot.environments.prd.release.images: lists 2 images; releasing several"
-                        + " together is not available yet");
+                .hasStackTraceContaining("deploybot.environments.prd.release.images[0].repository: required: the ECR repository name")
+                .hasStackTraceContaining("deploybot.environments.prd.release.images[1].container: required")
+                .hasStackTraceContaining("deploybot.environments.prd.release.images[2].container: 'app' is listed twice");
     }
 
     @Test

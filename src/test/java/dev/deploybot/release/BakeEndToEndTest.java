@@ -6,6 +6,7 @@ import dev.deploybot.testing.DeploybotApp;
 import dev.deploybot.testing.EventRequests;
 import dev.deploybot.testing.FakeAws;
 import dev.deploybot.testing.FakeEcr;
+import dev.deploybot.testing.FakeEcs;
 import dev.deploybot.testing.FakeSlack;
 import dev.deploybot.testing.SlackMessage;
 import org.junit.jupiter.api.AfterAll;
@@ -45,12 +46,13 @@ class BakeEndToEndTest {
         Map<String, Object> config = new HashMap<>();
         config.put("deploybot.events.http.api-key", API_KEY);
         config.put("deploybot.events.delivery.interval", "100ms");
-        for (String name : List.of("bkok", "bkevent", "bkdescribe")) {
+        for (String name : List.of("bkok", "bkevent", "bkdescribe", "bkfail")) {
             ReleaseScenario scenario = new ReleaseScenario(aws, slack, name, "C0" + name.toUpperCase()).withHistory().withEcsService(name);
             scenarios.put(name, scenario);
             config.putAll(baked(scenario, name, name.equals("bkok") ? "2s" : "10m"));
         }
         config.put("deploybot.environments.bkdescribe.release.bake.check-interval", "1s");
+        config.put("deploybot.environments.bkfail.release.bake.check-interval", "1s");
         app = ReleaseScenario.app(slack, aws, config);
     }
 
@@ -108,6 +110,22 @@ class BakeEndToEndTest {
         aws.cloudWatch().setState("bkdescribe-latency", "ALARM", "Threshold Crossed: p99 above 2 s");
 
         assertRolledBack(s, release, "bkdescribe", "bkdescribe-latency");
+    }
+
+    @Test
+    void aFailedAutomaticRollbackSaysSoLoudlyAndKeepsTheLock() {
+        ReleaseScenario s = scenarios.get("bkfail");
+        SlackMessage release = approvedAndDeployed(s, app, "bkfail");
+        s.awaitMessage(release, "Baking");
+        aws.cloudWatch().setState("bkfail-5xx", "ALARM", "Threshold Crossed: 42 errors");
+        await().until(() -> updates("bkfail").size() == 2);
+
+        aws.ecs().failDeployment(CLUSTER, "bkfail", FakeEcs.CIRCUIT_BREAKER_REASON);
+
+        awaitInThread(s, release, line -> line.contains("The automatic rollback FAILED") && line.contains("<!here>")
+                && line.contains("circuit breaker") && line.contains("stays locked"));
+        assertThat(app.bean(EnvironmentLocks.class).lockOf("bkfail")).hasValueSatisfying(lock ->
+                assertThat(lock.reason()).contains("bkfail-5xx"));
     }
 
     @Test

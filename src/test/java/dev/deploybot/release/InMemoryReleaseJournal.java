@@ -112,7 +112,7 @@ public final class InMemoryReleaseJournal implements ReleaseJournal {
     public synchronized void stepDone(String id, PlanStep.Plan kind, int seq, Instant at) {
         List<PlanStep> plan = plans.get(id + "/" + kind);
         PlanStep step = plan.get(seq);
-        plan.set(seq, new PlanStep(step.seq(), step.tag(), step.manifest(), step.previous(), true));
+        plan.set(seq, step.completed());
     }
 
     @Override

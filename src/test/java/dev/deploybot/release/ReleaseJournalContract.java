@@ -1,11 +1,12 @@
 package dev.deploybot.release;
 
-import dev.deploybot.core.ImageRef;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -17,6 +18,7 @@ import static dev.deploybot.release.ReleaseTestData.DIGEST_B;
 import static dev.deploybot.release.ReleaseTestData.NOW;
 import static dev.deploybot.release.ReleaseTestData.aRelease;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * What every release journal does, asserted against the JDBC adapter on each database and against the
@@ -39,6 +41,30 @@ public abstract class ReleaseJournalContract {
         journal.open(request);
         assertThat(journal.find("r1")).contains(request);
         assertThat(journal.find("nope")).isEmpty();
+    }
+
+    @Test
+    void aRequestOfSeveralImagesIsStoredWithEveryPinnedImage() {
+        ReleaseRequest request = aRelease().ofImages(
+                new PinnedImage("team/api", Optional.of("web"), DIGEST_A, "git-3f2a9c1", DIGEST_B),
+                new PinnedImage("team/api-nginx", Optional.of("nginx"), DIGEST_B, null, DIGEST_B)).build();
+        journal.open(request);
+        ReleaseRequest found = journal.find("r1").orElseThrow();
+        assertThat(found).isEqualTo(request);
+        assertThat(found.ask().images()).extracting(PinnedImage::changed).containsExactly(true, false);
+    }
+
+    @Test
+    void onePlanCoversEveryRepositoryOfARequest() {
+        journal.open(aRelease().build());
+        Manifest a = new Manifest(DIGEST_A, "{\"a\":1}", "application/vnd.docker.distribution.manifest.v2+json");
+        Manifest b = new Manifest(DIGEST_B, "{\"b\":1}", "application/vnd.docker.distribution.manifest.v2+json");
+        List<PlanStep> plan = PromotionPlan.together(List.of(PromotionPlan.of("team/api", a, List.of("release"), Map.of("release", b)),
+                PromotionPlan.of("team/api-nginx", b, List.of("release"), Map.of("release", a))));
+        journal.recordPlan("r1", PlanStep.Plan.PROMOTE, plan);
+        journal.stepDone("r1", PlanStep.Plan.PROMOTE, 0, NOW);
+        assertThat(journal.plan("r1", PlanStep.Plan.PROMOTE)).extracting(PlanStep::seq, PlanStep::repository, PlanStep::done)
+                .containsExactly(tuple(0, "team/api", true), tuple(1, "team/api-nginx", false));
     }
 
     @Test
@@ -134,9 +160,9 @@ public abstract class ReleaseJournalContract {
         assertThat(journal.lease("r1", "w1", NOW, NOW.plusSeconds(60))).as("a baking release is worked on under a lease").isTrue();
 
         ReleaseRequest failed = moved(baking.alarmFired("app-5xx", NOW.plusSeconds(90), NOW.plusSeconds(95)));
-        ReleaseRequest rollback = failed.automaticRollback("r1-back", new ImageRef("app", DIGEST_B), NOW.plusSeconds(95));
-        PlanStep back = new PlanStep(0, "release", new Manifest(DIGEST_B, "{}", "application/vnd.oci.image.manifest.v1+json"),
+        PlanStep back = new PlanStep(0, "app", "release", new Manifest(DIGEST_B, "{}", "application/vnd.oci.image.manifest.v1+json"),
                 new Manifest(DIGEST_A, "{}", "application/vnd.oci.image.manifest.v1+json"), false);
+        ReleaseRequest rollback = failed.automaticRollback("r1-back", List.of(back), "release", NOW.plusSeconds(95)).orElseThrow();
         assertThat(journal.handOver(failed, rollback, List.of(back))).isInstanceOf(ReleaseJournal.Saved.class);
         assertThat(journal.handOver(failed, rollback, List.of(back))).as("a second replica loses").isInstanceOf(ReleaseJournal.Stale.class);
 
@@ -158,11 +184,11 @@ public abstract class ReleaseJournalContract {
         journal.open(aRelease().build());
         String multiArch = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[]}\n";
         List<PlanStep> plan = List.of(
-                new PlanStep(0, "release-1gen", new Manifest(DIGEST_B, "{\"b\":1}", "application/vnd.docker.distribution.manifest.v2+json"), null, false),
-                new PlanStep(1, "release", new Manifest(DIGEST_A, multiArch, "application/vnd.oci.image.index.v1+json"),
+                new PlanStep(0, "app", "release-1gen", new Manifest(DIGEST_B, "{\"b\":1}", "application/vnd.docker.distribution.manifest.v2+json"), null, false),
+                new PlanStep(1, "app", "release", new Manifest(DIGEST_A, multiArch, "application/vnd.oci.image.index.v1+json"),
                         new Manifest(DIGEST_B, "{\"b\":1}", "application/vnd.docker.distribution.manifest.v2+json"), false));
         assertThat(journal.recordPlan("r1", PlanStep.Plan.PROMOTE, plan)).isEqualTo(plan);
-        List<PlanStep> other = List.of(new PlanStep(0, "release", new Manifest(DIGEST_B, "{}", "x"), null, false));
+        List<PlanStep> other = List.of(new PlanStep(0, "app", "release", new Manifest(DIGEST_B, "{}", "x"), null, false));
         assertThat(journal.recordPlan("r1", PlanStep.Plan.PROMOTE, other)).as("a recorded plan is never replaced").isEqualTo(plan);
         journal.stepDone("r1", PlanStep.Plan.PROMOTE, 0, NOW);
         assertThat(journal.plan("r1", PlanStep.Plan.PROMOTE)).extracting(PlanStep::done).containsExactly(true, false);

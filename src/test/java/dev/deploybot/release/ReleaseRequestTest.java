@@ -1,15 +1,17 @@
 package dev.deploybot.release;
 
-import dev.deploybot.core.ImageRef;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import static dev.deploybot.release.ReleaseTestData.DIGEST_A;
 import static dev.deploybot.release.ReleaseTestData.DIGEST_B;
 import static dev.deploybot.release.ReleaseTestData.NOW;
 import static dev.deploybot.release.ReleaseTestData.aRelease;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** The rules of a release request, each decided once, on the aggregate. */
 class ReleaseRequestTest {
@@ -131,7 +133,8 @@ class ReleaseRequestTest {
                 null, NOW.plusSeconds(30)));
         assertThat(failed.alarmFired("app-5xx", NOW, NOW)).as("rolled back once").isInstanceOf(ReleaseRequest.Refused.class);
 
-        ReleaseRequest rollback = failed.automaticRollback("r1-back", new ImageRef("app", DIGEST_B), NOW.plusSeconds(32));
+        ReleaseRequest rollback = failed.automaticRollback("r1-back", List.of(releaseTagBack("app", DIGEST_B, DIGEST_A)), "release",
+                NOW.plusSeconds(32)).orElseThrow();
         assertThat(rollback.isAutomatic()).isTrue();
         assertThat(rollback.kind()).isEqualTo(ReleaseRequest.Kind.ROLLBACK);
         assertThat(rollback.state()).isEqualTo(ReleaseState.APPROVED);
@@ -142,5 +145,40 @@ class ReleaseRequestTest {
         assertThat(rollback.deployment().interrupted()).isEqualTo(baking.id());
         assertThat(((ReleaseRequest.Moved) rollback.startDeploying("ecs-svc/2", "arn:td:6")).request().state()).isEqualTo(ReleaseState.DEPLOYING);
         assertThat(aRelease().rollingBack(1).inState(ReleaseState.APPROVED, "U0LEAD").build().isAutomatic()).isFalse();
+    }
+
+    @Test
+    void anAutomaticRollbackPutsBackEveryChangedImageAndKeepsTheUnchangedOnes() {
+        String sidecar = "sha256:" + "c".repeat(64);
+        String oldSidecar = "sha256:" + "d".repeat(64);
+        String proxy = "sha256:" + "e".repeat(64);
+        ReleaseRequest failed = alarmed(aRelease().ofImages(
+                new PinnedImage("app", Optional.of("app"), DIGEST_A, "v2", DIGEST_B),
+                new PinnedImage("sidecar", Optional.of("sidecar"), sidecar, null, oldSidecar),
+                new PinnedImage("proxy", Optional.of("proxy"), proxy, null, proxy)));
+
+        ReleaseRequest rollback = failed.automaticRollback("r1-back", List.of(releaseTagBack("app", DIGEST_B, DIGEST_A),
+                releaseTagBack("sidecar", oldSidecar, sidecar)), "release", NOW).orElseThrow();
+
+        assertThat(rollback.ask().images()).extracting(PinnedImage::repository, PinnedImage::digest, PinnedImage::changed).containsExactly(
+                tuple("app", DIGEST_B, true), tuple("sidecar", oldSidecar, true), tuple("proxy", proxy, false));
+    }
+
+    @Test
+    void aFirstReleaseHasNothingToRollBackTo() {
+        ReleaseRequest failed = alarmed(aRelease().ofImages(new PinnedImage("app", Optional.empty(), DIGEST_A, null, null)));
+
+        assertThat(failed.automaticRollback("r1-back", List.of(), "release", NOW)).isEmpty();
+    }
+
+    private static ReleaseRequest alarmed(ReleaseTestData.Builder release) {
+        ReleaseRequest baking = release.approvedSoFarBy("U0SRE").inState(ReleaseState.APPROVED, "U0SRE").baking(NOW).build();
+        return ((ReleaseRequest.Moved) baking.alarmFired("app-5xx", NOW, NOW)).request();
+    }
+
+    /** The restore step that points {@code repository}'s release tag back at {@code digest}, away from {@code from}. */
+    private static PlanStep releaseTagBack(String repository, String digest, String from) {
+        return new PlanStep(0, repository, "release", new Manifest(digest, "{}", "application/vnd.oci.image.manifest.v1+json"),
+                new Manifest(from, "{}", "application/vnd.oci.image.manifest.v1+json"), false);
     }
 }

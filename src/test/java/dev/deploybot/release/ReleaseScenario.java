@@ -48,11 +48,16 @@ final class ReleaseScenario {
 
     /** Three released generations and a freshly built candidate tagged latest and with its commit. */
     ReleaseScenario withHistory() {
+        return withHistory("0ld2222", "0ld1111", "abc1234", "def5678");
+    }
+
+    /** The same history built from other commits, so a second repository's images have digests of their own. */
+    ReleaseScenario withHistory(String twoAgo, String oneAgo, String current, String next) {
         aws.ecr().createRepository(repository, false);
-        twoGenerationsAgo = push("0ld2222", "release-2gen");
-        oneGenerationAgo = push("0ld1111", "release-1gen");
-        released = push("abc1234", "release");
-        candidate = push("def5678", "latest");
+        twoGenerationsAgo = push(twoAgo, "release-2gen");
+        oneGenerationAgo = push(oneAgo, "release-1gen");
+        released = push(current, "release");
+        candidate = push(next, "latest");
         return this;
     }
 

@@ -38,6 +38,7 @@ public final class ReleaseTestData {
         private String deploymentId;
         private String revision;
         private Instant bakeStartedAt;
+        private List<PinnedImage> images = List.of();
 
         public Builder withId(String id) {
             this.id = id;
@@ -56,6 +57,14 @@ public final class ReleaseTestData {
 
         public Builder ofImage(String digest) {
             this.candidate = digest;
+            return this;
+        }
+
+        /** Several images released together, the default one first (it becomes the candidate). */
+        public Builder ofImages(PinnedImage... images) {
+            this.images = List.of(images);
+            this.candidate = images[0].digest();
+            this.previous = images[0].previousDigest();
             return this;
         }
 
@@ -98,8 +107,11 @@ public final class ReleaseTestData {
         }
 
         public ReleaseRequest build() {
-            ReleaseRequest.Ask ask = new ReleaseRequest.Ask(kind, generations, environment, requester, note, new ImageRef("app", candidate),
+            ReleaseRequest.Ask single = new ReleaseRequest.Ask(kind, generations, environment, requester, note,
+                    new ImageRef(images.isEmpty() ? "app" : images.get(0).repository(), candidate),
                     List.of("latest", "git-3f2a9c1"), NOW.minusSeconds(600), previous, null, requestedAt, expiresAt);
+            ReleaseRequest.Ask ask = images.isEmpty() ? single : new ReleaseRequest.Ask(kind, generations, environment, requester, note,
+                    single.candidate(), single.candidateTags(), single.pushedAt(), previous, null, requestedAt, expiresAt, images);
             return new ReleaseRequest(id, ask, new ReleaseRequest.Decision(state, approvals, decidedBy, decidedBy == null ? null : NOW),
                     new ReleaseRequest.Deployment(null, deploymentId, revision, null, null, bakeStartedAt), 0);
         }

@@ -26,7 +26,9 @@ class SlackTokenAtStartTest {
 
     @Test
     void aRevokedTokenStopsStartUpWithOneLine() {
-        try (FakeSlack slack = FakeSlack.start("xoxb-the-right-one")) {
+        // Everything else in order (AWS included): the token is asked about while the rest starts.
+        try (FakeSlack slack = FakeSlack.start("xoxb-the-right-one"); FakeAws aws = FakeAws.start()) {
+            DeploybotApp.pointAwsAt(aws);
             assertThatThrownBy(() -> Application.launch(new String[0], properties(slack.apiUrl())))
                     .isInstanceOf(Application.StartupRefused.class)
                     .hasMessage("deploybot cannot start: SLACK_BOT_TOKEN: Slack refused it (invalid_auth); copy the Bot User "

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The activity feature's tables, asserted against every database the bot supports. */
 abstract class ActivityStoreContract extends MigratedDatabase {
@@ -69,6 +70,31 @@ abstract class ActivityStoreContract extends MigratedDatabase {
         assertThat(inbox.forgetHandledBefore(NOW.plusSeconds(1))).isZero();
         assertThat(inbox.forgetHandledBefore(NOW.plusSeconds(3))).isEqualTo(1);
         assertThat(inbox.admit(event)).isEqualTo(EventInbox.Admission.NEW);
+    }
+
+    @Test
+    void aUnitOfWorkKeepsAnEventAndItsChangeTogetherOrNeither() {
+        JdbcUnitOfWork unitOfWork = new JdbcUnitOfWork(dataSource);
+        EventInbox.ReceivedEvent kept = new EventInbox.ReceivedEvent("e-kept", "CodeBuild Build State Change", null, NOW);
+        EventInbox.ReceivedEvent lost = new EventInbox.ReceivedEvent("e-lost", "CodeBuild Build State Change", null, NOW);
+        Tracked build = build("app-ci:kept", "FAILED");
+
+        unitOfWork.together(() -> {
+            inbox.admit(kept);
+            journal.insert(build, NOW);
+            inbox.handled("e-kept", "recorded", NOW);
+            return null;
+        });
+        assertThatThrownBy(() -> unitOfWork.together(() -> {
+            inbox.admit(lost);
+            journal.insert(build("app-ci:lost", "FAILED"), NOW);
+            throw new IllegalStateException("the handler failed half way");
+        })).isInstanceOf(IllegalStateException.class);
+
+        assertThat(inbox.admit(kept)).isEqualTo(EventInbox.Admission.HANDLED);
+        assertThat(journal.find(build.subject())).isPresent();
+        assertThat(inbox.admit(lost)).as("nothing of the failed unit was kept").isEqualTo(EventInbox.Admission.NEW);
+        assertThat(journal.find(Subject.build("app-ci:lost"))).isEmpty();
     }
 
     @Test
