@@ -214,7 +214,7 @@ class ReleasePipelineTest {
         journal.save(approved);
         Map<String, Manifest> before = registry.manifests(REPO, GENERATIONS);
         List<PlanStep> plan = journal.recordPlan("r1", PlanStep.Plan.PROMOTE,
-                PromotionPlan.of(registry.manifests(REPO, List.of("latest")).get("latest"), GENERATIONS, before));
+                PromotionPlan.of(REPO, registry.manifests(REPO, List.of("latest")).get("latest"), GENERATIONS, before));
         for (PlanStep step : plan.subList(0, 2)) { // the process died after two of the three writes
             registry.tag(REPO, step.tag(), step.manifest());
             journal.stepDone("r1", PlanStep.Plan.PROMOTE, step.seq(), clock.instant());
