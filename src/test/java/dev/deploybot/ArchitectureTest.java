@@ -13,6 +13,9 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 /** The package rules of the design guide: the domain in the middle, adapters at the edges. */
 class ArchitectureTest {
     private static final String[] FEATURES = {"..build..", "..release..", "..deploy..", "..activity.."};
+    /** Every package, each named in at least one rule below. */
+    private static final java.util.List<String> PACKAGES = java.util.List.of("core", "build", "release", "deploy", "activity",
+            "pipeline", "config", "console", "events", "slack", "aws", "store");
     private static JavaClasses classes;
 
     @BeforeAll
@@ -112,6 +115,31 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage(FEATURES)
                 .should().dependOnClassesThat().resideInAPackage("com.fasterxml..")
                 .check(classes);
+    }
+
+    /** The console stands in for Slack: it reaches the bot over its public doors only, never through its classes. */
+    @Test
+    void theConsoleTalksToTheBotOnlyOverTheWire() {
+        noClasses().that().resideInAPackage("dev.deploybot.console..")
+                .should().dependOnClassesThat().resideInAnyPackage(PACKAGES.stream().filter(p -> !p.equals("console"))
+                        .map(p -> "dev.deploybot." + p + "..").toArray(String[]::new))
+                .check(classes);
+        noClasses().that().resideOutsideOfPackages("dev.deploybot.console..", "dev.deploybot")
+                .should().dependOnClassesThat().resideInAPackage("dev.deploybot.console..")
+                .check(classes);
+    }
+
+    /** Every package under the root has its rules here: a new one is a decision, made in this file. */
+    @Test
+    void everyPackageIsCoveredByTheseRules() {
+        java.util.Set<String> found = new java.util.TreeSet<>();
+        classes.forEach(type -> {
+            String name = type.getPackageName();
+            if (name.startsWith("dev.deploybot.")) {
+                found.add(name.substring("dev.deploybot.".length()).split("\\.")[0]);
+            }
+        });
+        org.assertj.core.api.Assertions.assertThat(found).containsExactlyInAnyOrderElementsOf(PACKAGES);
     }
 
     @Test

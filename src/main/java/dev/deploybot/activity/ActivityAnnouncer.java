@@ -1,31 +1,13 @@
 package dev.deploybot.activity;
 
 /**
- * Shows tracked subjects to people. Each call is one attempt; the caller keeps what was done and retries
- * what was not, so the announcer itself never repeats a message.
+ * Puts tracked subjects into words for the chat and stores them in the one outbox ({@link Outbox}); it never
+ * talks to the chat service itself, so pacing, coalescing and retries are the outbox's alone.
  */
 public interface ActivityAnnouncer {
-    /** Posts the status message in {@code tracked.channel()} (as a reply when it has a thread). */
-    Sent post(Tracked tracked);
-
-    /** Brings the status message {@code tracked.messageTs()} up to date. */
-    Sent update(Tracked tracked);
+    /** The subject's status message shows what is known now: posted the first time, updated after. */
+    void show(Tracked tracked);
 
     /** Replies in the status message's thread that it ended, and how. */
-    Sent replyDone(Tracked tracked);
-
-    /** How one attempt ended. */
-    sealed interface Sent permits Sent.Done, Sent.Refused, Sent.Unavailable {
-        /** @param ts the message posted or updated */
-        record Done(String ts) implements Sent {
-        }
-
-        /** The chat service said no in a way that will not change (channel gone, message deleted, …). */
-        record Refused(String reason) implements Sent {
-        }
-
-        /** Not reached or failing for now; worth trying again later. */
-        record Unavailable() implements Sent {
-        }
-    }
+    void replyDone(Tracked tracked);
 }

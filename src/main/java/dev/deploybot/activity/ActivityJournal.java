@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The durable record of what is tracked and what Slack has been shown of it: the outbox that makes every
- * accepted change reach Slack once, however often the event was delivered and however long Slack was away.
- * Writes are conditional on the version the caller read, so concurrent handlers and replicas cannot lose one.
+ * The durable record of what is tracked and how much of it the outbox was given: every accepted change is
+ * handed to the outbox once, however often the event was delivered. Writes are conditional on the version the
+ * caller read, so concurrent handlers and replicas cannot lose one.
  */
 public interface ActivityJournal {
     Optional<Tracked> find(Subject subject);
@@ -18,26 +18,15 @@ public interface ActivityJournal {
     /** Stores a newer state if the stored version is still {@code expectedVersion}; false otherwise. */
     boolean replace(Tracked tracked, long expectedVersion, Instant now);
 
-    /** Tracked subjects Slack is behind on (or whose end reply is due), not waiting for a retry or claimed. */
+    /** Tracked subjects whose latest change the outbox was not given yet, not claimed, oldest change first. */
     List<Tracked> due(Instant now, int limit);
 
-    /** Takes the right to talk to Slack about the subject until {@code until}; false when another holds it. */
+    /** Takes the right to tell the outbox about the subject until {@code until}; false when another holds it. */
     boolean claim(Subject subject, String owner, Instant now, Instant until);
 
-    /** The status message is posted (or adopted): remembers its ts; Slack now shows {@code version}. */
-    void posted(Subject subject, String messageTs, long version, Instant nextAttemptAt);
-
-    /** Slack shows {@code version} now (updated, or nothing to show); no earlier attempt for the subject until then. */
-    void notified(Subject subject, long version, Instant nextAttemptAt);
-
-    void replied(Subject subject, String replyTs);
-
-    /** Slack could not be reached: try again at {@code retryAt}, and count the failed attempt. */
-    void retryLater(Subject subject, Instant retryAt);
+    /** The outbox was given {@code version} (and the end reply, when {@code replied}). */
+    void told(Subject subject, long version, boolean replied);
 
     /** Gives up the claim taken with {@link #claim}. */
     void release(Subject subject, String owner);
-
-    /** How many attempts failed in a row; resets when one succeeds. */
-    int attempts(Subject subject);
 }

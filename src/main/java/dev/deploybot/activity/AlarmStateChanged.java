@@ -1,5 +1,6 @@
 package dev.deploybot.activity;
 
+import dev.deploybot.core.Progress;
 import java.time.Instant;
 import java.util.Objects;
 

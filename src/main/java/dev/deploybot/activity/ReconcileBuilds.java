@@ -1,5 +1,6 @@
 package dev.deploybot.activity;
 
+import dev.deploybot.core.BuildLog;
 import jakarta.inject.Singleton;
 
 import java.util.List;
@@ -13,19 +14,19 @@ import java.util.List;
 public class ReconcileBuilds {
     /** BatchGetBuilds takes at most 100 ids. */
     static final int BATCH = 100;
-    private final BotBuilds botBuilds;
+    private final BuildLog builds;
     private final BuildStatuses statuses;
     private final RecordChange recordChange;
 
-    public ReconcileBuilds(BotBuilds botBuilds, BuildStatuses statuses, RecordChange recordChange) {
-        this.botBuilds = botBuilds;
+    public ReconcileBuilds(BuildLog builds, BuildStatuses statuses, RecordChange recordChange) {
+        this.builds = builds;
         this.statuses = statuses;
         this.recordChange = recordChange;
     }
 
     /** One look; answers how many builds were found finished. Throws {@link dev.deploybot.core.ExternalFailure}. */
     public int reconcile() {
-        List<String> unfinished = botBuilds.unfinished(BATCH);
+        List<String> unfinished = builds.unfinished(BATCH);
         if (unfinished.isEmpty()) {
             return 0;
         }
@@ -38,7 +39,7 @@ public class ReconcileBuilds {
             }
         }
         // Deleted or expired builds will never finish; stop asking about them.
-        lookup.unknown().forEach(id -> botBuilds.finished(id, "UNKNOWN"));
+        lookup.unknown().forEach(id -> builds.finished(id, "UNKNOWN"));
         return finished;
     }
 }

@@ -1,7 +1,10 @@
 package dev.deploybot.activity;
 
+import dev.deploybot.core.BuildLog;
+import dev.deploybot.core.BuildRecord;
 import dev.deploybot.core.Environment;
 import dev.deploybot.core.Environments;
+import dev.deploybot.core.Progress;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
@@ -11,25 +14,27 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Takes one change into the journal: finds the message it belongs to (the bot's own build message, a
- * release's thread, or a routed channel), refuses to move anything out of a finished state, and keeps only
- * what is new, so a change told twice is recorded once. Slack is not called here: the journal is the outbox.
+ * Takes one change into the journal: finds the message it belongs to (the bot's own build message, or a
+ * routed channel), refuses to move anything out of a finished state, and keeps only what is new, so a change
+ * told twice is recorded once. A deployment the bot started for a release has one narrator, the release's:
+ * its events are not told a second time here. Slack is not called: {@link DeliverActivity} hands what is new
+ * to the one outbox.
  */
 @Singleton
 public class RecordChange {
     private static final int ATTEMPTS = 8;
     private final ActivityJournal journal;
-    private final BotBuilds botBuilds;
+    private final BuildLog builds;
     private final ReleaseThreads releases;
     private final Routing routing;
     private final Environments environments;
     private final AlarmLog alarms;
     private final Clock clock;
 
-    public RecordChange(ActivityJournal journal, BotBuilds botBuilds, ReleaseThreads releases, Routing routing,
+    public RecordChange(ActivityJournal journal, BuildLog builds, ReleaseThreads releases, Routing routing,
                         Environments environments, AlarmLog alarms, Clock clock) {
         this.journal = journal;
-        this.botBuilds = botBuilds;
+        this.builds = builds;
         this.releases = releases;
         this.routing = routing;
         this.environments = environments;
@@ -37,7 +42,7 @@ public class RecordChange {
         this.clock = clock;
     }
 
-    public sealed interface Outcome permits Recorded, Unchanged, Stale, Unrouted, AlarmNoted {
+    public sealed interface Outcome permits Recorded, Unchanged, Stale, Unrouted, AlarmNoted, ReleaseNarrated {
     }
 
     /** Something new to show about these subjects. */
@@ -54,6 +59,13 @@ public class RecordChange {
 
     /** Nobody asked to hear about it. */
     public record Unrouted(String why) implements Outcome {
+    }
+
+    /**
+     * A deployment the bot started for a release: the release tells its own story (its message and thread, from
+     * the pipeline's look at the deployment), so the event adds no second writer.
+     */
+    public record ReleaseNarrated(String releaseId) implements Outcome {
     }
 
     /**
@@ -79,9 +91,9 @@ public class RecordChange {
 
     private Outcome build(BuildChange change) {
         Subject subject = Subject.build(change.buildId());
-        Optional<BotBuilds.BotBuild> bot = botBuilds.find(change.buildId());
+        Optional<BuildRecord> bot = builds.find(change.buildId());
         if (bot.isPresent() && change.progress().finished()) {
-            botBuilds.finished(change.buildId(), change.status());
+            builds.finished(change.buildId(), change.status());
         }
         Optional<Environment> environment = bot.isPresent()
                 ? environments.find(bot.get().environment())
@@ -91,15 +103,15 @@ public class RecordChange {
         Tracked initial;
         boolean announceNow;
         if (bot.isPresent()) {
-            BotBuilds.BotBuild started = bot.get();
+            BuildRecord started = bot.get();
             String channel = started.channel() != null ? started.channel() : environment.map(Environment::channel).orElse(null);
             if (channel == null) {
                 return new Unrouted("the environment " + started.environment() + " of build " + change.buildId() + " is gone");
             }
-            // Without its start message (the post failed, or is still on its way) only the end earns a new message.
-            announceNow = started.messageTs() != null || change.progress().finished();
-            initial = new Tracked(subject, change, 1, 0, channel, null, announceNow, true, started.messageTs(), null,
-                    started.requester(), started.environment(), null, retryable);
+            // Its start message is in the outbox under the same key: every change updates that one message.
+            announceNow = true;
+            initial = Tracked.first(subject, change, channel, true, true, started.requester(), started.environment(),
+                    retryable);
         } else {
             Optional<Route> route = routing.forBuildProject(change.project());
             String channel;
@@ -112,28 +124,25 @@ public class RecordChange {
             } else {
                 return new Unrouted("no route for CodeBuild project " + change.project());
             }
-            initial = new Tracked(subject, change, 1, 0, channel, null, announceNow, false, null, null, null,
-                    environment.map(Environment::name).orElse(null), null, retryable);
+            initial = Tracked.first(subject, change, channel, announceNow, false, null,
+                    environment.map(Environment::name).orElse(null), retryable);
         }
         return apply(initial, announceNow, retryable);
     }
 
     private Outcome deployment(DeploymentChange change) {
         Subject subject = change.subject();
-        Optional<ReleaseThreads.ReleaseThread> release = releases.forDeployment(change.deploymentId())
-                .filter(thread -> thread.channel() != null && thread.messageTs() != null);
+        Optional<String> release = releases.releaseOf(change.deploymentId());
         if (release.isPresent()) {
-            ReleaseThreads.ReleaseThread thread = release.get();
-            return apply(new Tracked(subject, change, 1, 0, thread.channel(), thread.messageTs(), true, false, null, null,
-                    null, thread.environment(), thread.releaseId(), false), true, false);
+            return new ReleaseNarrated(release.get());
         }
         Optional<Route> route = change.kind() == Subject.Kind.CODEDEPLOY
                 ? routing.forCodeDeploy(change.scope())
                 : routing.forEcsService(change.scope(), change.name());
         if (route.isPresent()) {
             boolean announceNow = route.get().wants(change.progress());
-            return apply(new Tracked(subject, change, 1, 0, route.get().channel(), null, announceNow, false, null, null,
-                    null, null, null, false), announceNow, false);
+            return apply(Tracked.first(subject, change, route.get().channel(), announceNow, false, null, null, false),
+                    announceNow, false);
         }
         Optional<Environment> environment = environments.all().stream()
                 .filter(e -> e.deploy().map(d -> deploys(d, change)).orElse(false)).findFirst();
@@ -141,8 +150,8 @@ public class RecordChange {
             return new Unrouted("no route for " + change.kind() + " " + change.scope() + "/" + change.name());
         }
         boolean announceNow = change.progress() == Progress.FAILED;
-        return apply(new Tracked(subject, change, 1, 0, environment.get().channel(), null, announceNow, false, null,
-                null, null, environment.get().name(), null, false), announceNow, false);
+        return apply(Tracked.first(subject, change, environment.get().channel(), announceNow, false, null,
+                environment.get().name(), false), announceNow, false);
     }
 
     private Outcome image(ImagePushed change) {
@@ -159,8 +168,8 @@ public class RecordChange {
                 continue;
             }
             Subject subject = new Subject(Subject.Kind.IMAGE, environment.name() + "@" + change.digest());
-            last = apply(new Tracked(subject, change, 1, 0, environment.channel(), null, true, false, null, null, null,
-                    environment.name(), null, false), true, false);
+            last = apply(Tracked.first(subject, change, environment.channel(), true, false, null, environment.name(), false),
+                    true, false);
             if (last instanceof Recorded done) {
                 recorded.addAll(done.subjects());
             }

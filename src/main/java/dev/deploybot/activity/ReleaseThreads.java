@@ -2,18 +2,18 @@ package dev.deploybot.activity;
 
 import java.util.Optional;
 
-/** Release requests whose deployment news belongs in their own Slack thread. Read-only. */
+/**
+ * The deployments the bot started for releases. Each release has one narrator (its message and thread, told
+ * by the pipeline), so news about such a deployment is theirs to tell. Read-only.
+ */
 public interface ReleaseThreads {
+    String KEY_PREFIX = "release:";
+
     /** The outbox key of a release's own message, whose thread tells its story. */
     static String messageKey(String releaseId) {
         return KEY_PREFIX + releaseId;
     }
 
-    String KEY_PREFIX = "release:";
-
-    /** The release whose deployment has this id (ECS or CodeDeploy), with its message, if it has one. */
-    Optional<ReleaseThread> forDeployment(String deploymentId);
-
-    record ReleaseThread(String releaseId, String environment, String channel, String messageTs) {
-    }
+    /** The release whose deployment has this id (ECS or CodeDeploy). */
+    Optional<String> releaseOf(String deploymentId);
 }

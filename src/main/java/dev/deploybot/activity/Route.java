@@ -1,5 +1,6 @@
 package dev.deploybot.activity;
 
+import dev.deploybot.core.Progress;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;

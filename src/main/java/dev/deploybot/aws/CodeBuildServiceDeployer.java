@@ -5,7 +5,7 @@ import dev.deploybot.core.ExternalFailure;
 import dev.deploybot.deploy.ContainerImages;
 import dev.deploybot.deploy.DeploymentHandle;
 import dev.deploybot.deploy.DeploymentStatus;
-import dev.deploybot.deploy.DeploymentStatus.Phase;
+import dev.deploybot.core.Progress;
 import dev.deploybot.deploy.ServiceDeployer;
 import jakarta.inject.Singleton;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -83,12 +83,12 @@ public class CodeBuildServiceDeployer implements ServiceDeployer {
         String status = build.buildStatusAsString();
         String phase = build.currentPhase() == null ? "SUBMITTED" : build.currentPhase();
         if ("SUCCEEDED".equals(status)) {
-            return new DeploymentStatus(Phase.SUCCEEDED, phase, null);
+            return new DeploymentStatus(Progress.SUCCEEDED, phase, null);
         }
         if (FAILED.contains(status)) {
-            return new DeploymentStatus(Phase.FAILED, phase, failure(build));
+            return new DeploymentStatus(Progress.FAILED, phase, failure(build));
         }
-        return new DeploymentStatus(Phase.IN_PROGRESS, phase, null);
+        return new DeploymentStatus(Progress.IN_PROGRESS, phase, null);
     }
 
     private static String failure(Build build) {

@@ -4,7 +4,7 @@ import dev.deploybot.core.Environment;
 import dev.deploybot.deploy.ContainerImages;
 import dev.deploybot.deploy.DeploymentHandle;
 import dev.deploybot.deploy.DeploymentStatus;
-import dev.deploybot.deploy.DeploymentStatus.Phase;
+import dev.deploybot.core.Progress;
 import dev.deploybot.deploy.ServiceDeployer;
 import jakarta.inject.Singleton;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -75,9 +75,9 @@ public class CodeDeployServiceDeployer implements ServiceDeployer {
         DeploymentInfo info = deployment(handle.id());
         String status = info.statusAsString();
         return switch (status) {
-            case "Succeeded" -> new DeploymentStatus(Phase.SUCCEEDED, status, null);
-            case "Failed", "Stopped" -> new DeploymentStatus(Phase.FAILED, status, failure(handle, info));
-            default -> new DeploymentStatus(Phase.IN_PROGRESS, status, null);
+            case "Succeeded" -> new DeploymentStatus(Progress.SUCCEEDED, status, null);
+            case "Failed", "Stopped" -> new DeploymentStatus(Progress.FAILED, status, failure(handle, info));
+            default -> new DeploymentStatus(Progress.IN_PROGRESS, status, null);
         };
     }
 

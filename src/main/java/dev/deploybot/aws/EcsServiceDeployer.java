@@ -4,7 +4,7 @@ import dev.deploybot.core.Environment;
 import dev.deploybot.deploy.ContainerImages;
 import dev.deploybot.deploy.DeploymentHandle;
 import dev.deploybot.deploy.DeploymentStatus;
-import dev.deploybot.deploy.DeploymentStatus.Phase;
+import dev.deploybot.core.Progress;
 import dev.deploybot.deploy.ServiceDeployer;
 import jakarta.inject.Singleton;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -67,7 +67,7 @@ public class EcsServiceDeployer implements ServiceDeployer {
         Service service = services.describe(settings.cluster(), settings.service());
         Optional<Deployment> ours = service.deployments().stream().filter(d -> d.id().equals(handle.id())).findFirst();
         if (ours.isPresent() && ours.get().rolloutState() == DeploymentRolloutState.FAILED) {
-            return new DeploymentStatus(Phase.FAILED, progress(ours.get()), reason(ours.get()));
+            return new DeploymentStatus(Progress.FAILED, progress(ours.get()), reason(ours.get()));
         }
         if (ours.isPresent() && "PRIMARY".equals(ours.get().status())) {
             return statusOfPrimary(service, ours.get());
@@ -78,7 +78,7 @@ public class EcsServiceDeployer implements ServiceDeployer {
             return statusOfPrimary(service, primary.get());
         }
         String now = primary.map(p -> "; the service runs " + p.taskDefinition()).orElse("");
-        return new DeploymentStatus(Phase.FAILED, ours.map(this::progress).orElse("0 tasks running"),
+        return new DeploymentStatus(Progress.FAILED, ours.map(this::progress).orElse("0 tasks running"),
                 "rolled back: " + failureEvent(service, handle.id()).orElse("deployment " + handle.id()
                         + " is no longer the service's primary deployment" + now));
     }
@@ -87,16 +87,16 @@ public class EcsServiceDeployer implements ServiceDeployer {
         String progress = progress(deployment);
         DeploymentRolloutState state = deployment.rolloutState();
         if (state == DeploymentRolloutState.COMPLETED) {
-            return new DeploymentStatus(Phase.SUCCEEDED, progress, null);
+            return new DeploymentStatus(Progress.SUCCEEDED, progress, null);
         }
         if (state == DeploymentRolloutState.FAILED) {
-            return new DeploymentStatus(Phase.FAILED, progress, reason(deployment));
+            return new DeploymentStatus(Progress.FAILED, progress, reason(deployment));
         }
         // ECS leaves rolloutState out for some services (e.g. behind a Classic Load Balancer): steady state then
         // means all tasks of the only deployment run.
         boolean steady = state == null && service.deployments().size() == 1
                 && deployment.runningCount().equals(deployment.desiredCount());
-        return new DeploymentStatus(steady ? Phase.SUCCEEDED : Phase.IN_PROGRESS, progress, null);
+        return new DeploymentStatus(steady ? Progress.SUCCEEDED : Progress.IN_PROGRESS, progress, null);
     }
 
     private String progress(Deployment deployment) {

@@ -4,12 +4,13 @@ import dev.deploybot.core.Actor;
 import dev.deploybot.core.Environment;
 import dev.deploybot.core.ExternalFailure;
 
-import java.util.Optional;
-
 /** Tells people about builds. */
 public interface BuildAnnouncer {
-    /** Posts the "build started" message in the environment's channel; returns its timestamp when posted. */
-    Optional<String> started(Environment environment, StartedBuild build, GitRef ref, Actor requester);
+    /**
+     * Tells the environment's channel that the build started: stored, and delivered when the chat service takes
+     * it; the build's later news updates the same message.
+     */
+    void started(Environment environment, StartedBuild build, GitRef ref, Actor requester);
 
     /** Tells only the requester that the CI service did not answer in time and is asked once more. */
     void askingAgain(Environment environment, GitRef ref, Actor requester, String channelId);

@@ -3,6 +3,8 @@ package dev.deploybot.build;
 import dev.deploybot.core.Actor;
 import dev.deploybot.core.AuditEntry;
 import dev.deploybot.core.AuditTrail;
+import dev.deploybot.core.BuildLog;
+import dev.deploybot.core.BuildRecord;
 import dev.deploybot.core.Environment;
 import dev.deploybot.core.ExternalFailure;
 import dev.deploybot.core.OutcomeUnknown;
@@ -66,14 +68,13 @@ public class StartBuild {
             return new Refused(failure);
         }
         BuildRecord record = new BuildRecord(build.id(), environment.name(), build.project(), ref.value(),
-                requester.userId(), null, null, clock.instant());
+                requester.userId(), environment.channel(), clock.instant());
         if (!log.recordIfNew(record)) {
             record(environment, requester, "duplicate", build.id());
             return new AlreadyStarted(build);
         }
         record(environment, requester, "started", build.id() + " " + ref);
-        announcer.started(environment, build, ref, requester)
-                .ifPresent(ts -> log.attachMessage(build.id(), environment.channel(), ts));
+        announcer.started(environment, build, ref, requester);
         return new Started(build);
     }
 

@@ -1,7 +1,6 @@
 package dev.deploybot.config;
 
-import dev.deploybot.activity.DeliveryPace;
-import dev.deploybot.activity.Progress;
+import dev.deploybot.core.Progress;
 import dev.deploybot.activity.Route;
 import dev.deploybot.activity.Routing;
 import io.micronaut.context.annotation.Context;
@@ -47,8 +46,6 @@ public class EventConfiguration {
             @Value("${deploybot.events.http.api-key-header:x-deploybot-api-key}") String apiKeyHeader,
             @Value("${deploybot.events.http.max-body-size:262144}") int maxBodyBytes,
             @Value("${deploybot.events.delivery.interval:2s}") Duration deliveryInterval,
-            @Value("${deploybot.events.delivery.retry-delay:5s}") Duration retryDelay,
-            @Value("${deploybot.events.delivery.update-spacing:2s}") Duration updateSpacing,
             @Value("${deploybot.events.reconcile.interval:2m}") Duration reconcileInterval,
             @Value("${deploybot.events.retention:7d}") Duration retention,
             @Value("${deploybot.events.max-attempts:5}") int maxAttempts,
@@ -94,10 +91,6 @@ public class EventConfiguration {
             problems.add("deploybot.events.http.max-body-size", "must be between 1024 and 1048576 bytes");
         }
         positive(problems, "deploybot.events.delivery.interval", deliveryInterval);
-        positive(problems, "deploybot.events.delivery.retry-delay", retryDelay);
-        if (updateSpacing.isNegative()) {
-            problems.add("deploybot.events.delivery.update-spacing", "must not be negative");
-        }
         positive(problems, "deploybot.events.reconcile.interval", reconcileInterval);
         if (retention.compareTo(Duration.ofDays(1)) < 0) {
             problems.add("deploybot.events.retention", "must be at least 1d: EventBridge retries deliveries for up to 24 hours");
@@ -114,13 +107,8 @@ public class EventConfiguration {
         }
         problems.throwIfAny();
         return new EventSettings(queue, queueWait, batchSize, threads, visibilityTimeout, queueRetryDelay, key,
-                apiKeyHeader.toLowerCase(Locale.ROOT), maxBodyBytes, deliveryInterval, retryDelay, updateSpacing,
+                apiKeyHeader.toLowerCase(Locale.ROOT), maxBodyBytes, deliveryInterval,
                 reconcileInterval, retention, maxAttempts, httpRetryDelay, httpThreads, httpQueue);
-    }
-
-    @Singleton
-    DeliveryPace deliveryPace(EventSettings settings) {
-        return new DeliveryPace(settings.retryDelay(), settings.updateSpacing());
     }
 
     @Context

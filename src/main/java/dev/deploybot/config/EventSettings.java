@@ -15,9 +15,7 @@ import java.util.Optional;
  * @param apiKey            the key {@code POST /events/aws} requires; empty: the endpoint is off
  * @param apiKeyHeader      the header that carries it
  * @param maxBodyBytes      the largest event accepted over HTTP (EventBridge events are at most 256 KB)
- * @param deliveryInterval  how often the outbox is looked at even when nothing woke it
- * @param retryDelay        the first pause after Slack could not be reached (doubles, up to 5 minutes)
- * @param updateSpacing     the least time between two writes about one message; changes meanwhile are coalesced
+ * @param deliveryInterval  how often news not yet handed to the outbox is looked for, even when nothing woke it
  * @param reconcileInterval how often CodeBuild is asked about builds whose end was not seen
  * @param retention         how long handled event ids are remembered to drop redeliveries
  * @param maxAttempts       how often an event is tried before it is set aside
@@ -27,8 +25,8 @@ import java.util.Optional;
  */
 public record EventSettings(Optional<String> queueUrl, Duration queueWait, int batchSize, int threads,
                             Duration visibilityTimeout, Duration queueRetryDelay, Optional<String> apiKey,
-                            String apiKeyHeader, int maxBodyBytes, Duration deliveryInterval, Duration retryDelay,
-                            Duration updateSpacing, Duration reconcileInterval, Duration retention,
+                            String apiKeyHeader, int maxBodyBytes, Duration deliveryInterval,
+                            Duration reconcileInterval, Duration retention,
                             int maxAttempts, Duration httpRetryDelay, int httpThreads, int httpQueue) {
 
     @Override

@@ -2,7 +2,7 @@ package dev.deploybot.deploy;
 
 import dev.deploybot.core.Environment.DeploySettings;
 import dev.deploybot.core.ExternalFailure;
-import dev.deploybot.deploy.DeploymentStatus.Phase;
+import dev.deploybot.core.Progress;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -71,7 +71,7 @@ public class FollowDeployment {
                 }
             } catch (ExternalFailure failure) {
                 if (!failure.retryable()) {
-                    return reporter.report(new DeploymentStatus(Phase.FAILED, reporter.lastProgress(), failure.getMessage()));
+                    return reporter.report(new DeploymentStatus(Progress.FAILED, reporter.lastProgress(), failure.getMessage()));
                 }
                 lastHiccup = failure;
             }
@@ -79,7 +79,7 @@ public class FollowDeployment {
             if (remaining.isNegative() || remaining.isZero()) {
                 String failure = "timed out after " + readable(settings.timeout())
                         + (lastHiccup == null ? "" : " (last error: " + lastHiccup.getMessage() + ")");
-                return reporter.report(new DeploymentStatus(Phase.FAILED, reporter.lastProgress(), failure));
+                return reporter.report(new DeploymentStatus(Progress.FAILED, reporter.lastProgress(), failure));
             }
             try {
                 sleeper.sleep(pollInterval.compareTo(remaining) < 0 ? pollInterval : remaining);
@@ -108,7 +108,7 @@ public class FollowDeployment {
         }
 
         DeploymentStatus lastOrNotLooked() {
-            return last != null ? last : new DeploymentStatus(Phase.IN_PROGRESS, "not looked at yet", null);
+            return last != null ? last : new DeploymentStatus(Progress.IN_PROGRESS, "not looked at yet", null);
         }
 
         String lastProgress() {

@@ -3,7 +3,7 @@ package dev.deploybot.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.deploybot.activity.Change;
 import dev.deploybot.activity.DeploymentChange;
-import dev.deploybot.activity.Progress;
+import dev.deploybot.core.Progress;
 import dev.deploybot.activity.Subject;
 import jakarta.inject.Singleton;
 

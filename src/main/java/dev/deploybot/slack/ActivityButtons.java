@@ -2,28 +2,24 @@ package dev.deploybot.slack;
 
 import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
 import com.slack.api.bolt.App;
-import com.slack.api.methods.MethodsClient;
-import com.slack.api.methods.SlackApiException;
 import dev.deploybot.activity.ActivityJournal;
 import dev.deploybot.activity.BuildChange;
 import dev.deploybot.activity.Subject;
 import dev.deploybot.activity.Tracked;
-import dev.deploybot.build.BuildLog;
-import dev.deploybot.build.BuildRecord;
 import dev.deploybot.build.GitRef;
 import dev.deploybot.build.StartBuild;
 import dev.deploybot.core.Actor;
 import dev.deploybot.core.AuditEntry;
 import dev.deploybot.core.AuditTrail;
+import dev.deploybot.core.BuildLog;
+import dev.deploybot.core.BuildRecord;
 import dev.deploybot.core.Environment;
 import dev.deploybot.core.Environments;
+import dev.deploybot.release.ApprovalPolicy;
+import dev.deploybot.release.ApproverDirectory;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -33,27 +29,26 @@ import java.util.Optional;
  */
 @Singleton
 class ActivityButtons implements SlackRoutes {
-    private static final Logger LOG = LoggerFactory.getLogger(ActivityButtons.class);
     private final BuildLog buildLog;
     private final ActivityJournal journal;
     private final Environments environments;
     private final StartBuild startBuild;
     private final SlackChat chat;
-    private final MethodsClient methods;
+    private final ApproverDirectory approvers;
     private final AfterAck after;
     private final AuditTrail audit;
     private final Clock clock;
     private final ReleaseCommand release;
 
     ActivityButtons(BuildLog buildLog, ActivityJournal journal, Environments environments, StartBuild startBuild,
-                    SlackChat chat, MethodsClient methods, AfterAck after,
+                    SlackChat chat, ApproverDirectory approvers, AfterAck after,
                     AuditTrail audit, Clock clock, ReleaseCommand release) {
         this.buildLog = buildLog;
         this.journal = journal;
         this.environments = environments;
         this.startBuild = startBuild;
         this.chat = chat;
-        this.methods = methods;
+        this.approvers = approvers;
         this.after = after;
         this.audit = audit;
         this.clock = clock;
@@ -123,24 +118,9 @@ class ActivityButtons implements SlackRoutes {
         }
     }
 
+    /** The same rule as a release approval, through the same cached directory. */
     private boolean isApprover(Environment environment, String userId) {
-        List<String> approvers = environment.release().map(Environment.ReleaseSettings::approvers).orElse(List.of());
-        if (approvers.contains(userId)) {
-            return true;
-        }
-        for (String approver : approvers) {
-            if (approver.startsWith("S")) {
-                try {
-                    var members = methods.usergroupsUsersList(r -> r.usergroup(approver));
-                    if (members.isOk() && members.getUsers() != null && members.getUsers().contains(userId)) {
-                        return true;
-                    }
-                } catch (IOException | SlackApiException e) {
-                    LOG.warn("could not read the members of user group {}", approver, e);
-                }
-            }
-        }
-        return false;
+        return environment.release().map(settings -> new ApprovalPolicy(settings, approvers).isApprover(userId)).orElse(false);
     }
 
     /** The parts of a click that matter; null when Slack sent something unusable. */

@@ -8,7 +8,7 @@ import com.slack.api.model.block.element.ButtonElement;
 import dev.deploybot.activity.BuildChange;
 import dev.deploybot.activity.DeploymentChange;
 import dev.deploybot.activity.ImagePushed;
-import dev.deploybot.activity.Progress;
+import dev.deploybot.core.Progress;
 import dev.deploybot.activity.Subject;
 import dev.deploybot.activity.Tracked;
 

@@ -1,44 +1,30 @@
 package dev.deploybot.slack;
 
 import dev.deploybot.activity.ActivityAnnouncer;
+import dev.deploybot.activity.Outbox;
 import dev.deploybot.activity.Tracked;
 import jakarta.inject.Singleton;
 
+import java.time.Clock;
+
+/** Renders event news into the outbox: the subject's status message, keyed by the subject, and its end reply. */
 @Singleton
 class SlackActivityAnnouncer implements ActivityAnnouncer {
-    private final SlackChat chat;
-    private final SlackPace pace;
+    private final Outbox outbox;
+    private final Clock clock;
 
-    SlackActivityAnnouncer(SlackChat chat, SlackPace pace) {
-        this.chat = chat;
-        this.pace = pace;
+    SlackActivityAnnouncer(Outbox outbox, Clock clock) {
+        this.outbox = outbox;
+        this.clock = clock;
     }
 
     @Override
-    public Sent post(Tracked tracked) {
-        pace.awaitTurn(tracked.channel());
-        return sent(chat.postMessage(tracked.channel(), tracked.threadTs(), EventViews.status(tracked)));
+    public void show(Tracked tracked) {
+        outbox.show(tracked.subject().key(), tracked.channel(), EventViews.status(tracked).content(), clock.instant());
     }
 
     @Override
-    public Sent update(Tracked tracked) {
-        return sent(chat.updateMessage(tracked.channel(), tracked.messageTs(), EventViews.status(tracked)));
-    }
-
-    @Override
-    public Sent replyDone(Tracked tracked) {
-        pace.awaitTurn(tracked.channel());
-        String thread = tracked.threadTs() != null ? tracked.threadTs() : tracked.messageTs();
-        return sent(chat.postMessage(tracked.channel(), thread, EventViews.done(tracked)));
-    }
-
-    private static Sent sent(SlackChat.Result result) {
-        if (result instanceof SlackChat.Result.Ok ok) {
-            return new Sent.Done(ok.ts());
-        }
-        if (result instanceof SlackChat.Result.Refused refused) {
-            return new Sent.Refused(refused.error());
-        }
-        return new Sent.Unavailable();
+    public void replyDone(Tracked tracked) {
+        outbox.reply(tracked.subject().key(), tracked.channel(), EventViews.done(tracked).content(), clock.instant());
     }
 }

@@ -1,5 +1,7 @@
 package dev.deploybot.slack;
 
+import dev.deploybot.activity.Outbox;
+import dev.deploybot.activity.Subject;
 import dev.deploybot.build.BuildAnnouncer;
 import dev.deploybot.build.GitRef;
 import dev.deploybot.build.StartedBuild;
@@ -8,19 +10,28 @@ import dev.deploybot.core.Environment;
 import dev.deploybot.core.ExternalFailure;
 import jakarta.inject.Singleton;
 
-import java.util.Optional;
+import java.time.Clock;
 
+/**
+ * The start message goes through the outbox under the build's subject key, so the news events bring later
+ * updates that same message. The private answers to the requester are ephemeral and go straight to Slack.
+ */
 @Singleton
 class SlackBuildAnnouncer implements BuildAnnouncer {
+    private final Outbox outbox;
     private final SlackChat chat;
+    private final Clock clock;
 
-    SlackBuildAnnouncer(SlackChat chat) {
+    SlackBuildAnnouncer(Outbox outbox, SlackChat chat, Clock clock) {
+        this.outbox = outbox;
         this.chat = chat;
+        this.clock = clock;
     }
 
     @Override
-    public Optional<String> started(Environment environment, StartedBuild build, GitRef ref, Actor requester) {
-        return chat.post(environment.channel(), MessageViews.buildStarted(environment, build, ref, requester));
+    public void started(Environment environment, StartedBuild build, GitRef ref, Actor requester) {
+        outbox.show(Subject.build(build.id()).key(), environment.channel(),
+                MessageViews.buildStarted(environment, build, ref, requester).content(), clock.instant());
     }
 
     @Override

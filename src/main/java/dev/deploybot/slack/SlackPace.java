@@ -3,7 +3,6 @@ package dev.deploybot.slack;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -18,16 +17,14 @@ import java.util.concurrent.ConcurrentHashMap;
 @Singleton
 class SlackPace {
     static final Duration POST_SPACING = Duration.ofSeconds(1);
-    private final Clock clock;
     private final Duration updateSpacing;
     private final Duration retryDelay;
     private final Duration maxRetryDelay;
     private final Map<String, Instant> channelFreeAt = new ConcurrentHashMap<>();
 
-    SlackPace(Clock clock, @Value("${deploybot.slack.update-interval:2s}") Duration updateSpacing,
+    SlackPace(@Value("${deploybot.slack.update-interval:2s}") Duration updateSpacing,
               @Value("${deploybot.slack.retry-delay:1s}") Duration retryDelay,
               @Value("${deploybot.slack.max-retry-delay:1m}") Duration maxRetryDelay) {
-        this.clock = clock;
         this.updateSpacing = updateSpacing;
         this.retryDelay = retryDelay;
         this.maxRetryDelay = maxRetryDelay;
@@ -56,24 +53,5 @@ class SlackPace {
     Instant retryAt(Instant now, int failures) {
         Duration delay = retryDelay.multipliedBy(1L << Math.min(Math.max(failures, 0), 16));
         return now.plus(delay.compareTo(maxRetryDelay) > 0 ? maxRetryDelay : delay);
-    }
-
-    /** For callers that post synchronously: waits for the channel's turn and books it. */
-    void awaitTurn(String channel) {
-        Instant slot;
-        synchronized (this) {
-            Instant now = clock.instant();
-            Instant free = channelFreeAt.getOrDefault(channel, now);
-            slot = free.isAfter(now) ? free : now;
-            channelFreeAt.put(channel, slot.plus(POST_SPACING));
-        }
-        long wait = Duration.between(clock.instant(), slot).toMillis();
-        if (wait > 0) {
-            try {
-                Thread.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

@@ -1,14 +1,16 @@
 package dev.deploybot.store;
 
-import dev.deploybot.build.BuildLog;
-import dev.deploybot.build.BuildRecord;
+import dev.deploybot.core.BuildLog;
+import dev.deploybot.core.BuildRecord;
 import jakarta.inject.Singleton;
 
 import javax.sql.DataSource;
+import java.util.List;
 import java.util.Optional;
 
 @Singleton
 public class JdbcBuildLog implements BuildLog {
+    private static final String RUNNING = "IN_PROGRESS";
     private final Sql sql;
 
     public JdbcBuildLog(DataSource dataSource) {
@@ -19,10 +21,10 @@ public class JdbcBuildLog implements BuildLog {
     public boolean recordIfNew(BuildRecord record) {
         try {
             sql.update("""
-                    INSERT INTO builds (build_id, environment, project, ref, requester, channel, message_ts, started_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                    INSERT INTO builds (build_id, environment, project, ref, requester, channel, started_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)""",
                     record.buildId(), record.environment(), record.project(), record.ref(), record.requester(),
-                    record.channel(), record.messageTs(), record.startedAt());
+                    record.channel(), record.startedAt());
             return true;
         } catch (StoreFailure failure) {
             if (Sql.isUniqueViolation(failure)) {
@@ -33,15 +35,22 @@ public class JdbcBuildLog implements BuildLog {
     }
 
     @Override
-    public void attachMessage(String buildId, String channel, String messageTs) {
-        sql.update("UPDATE builds SET channel = ?, message_ts = ? WHERE build_id = ?", channel, messageTs, buildId);
-    }
-
-    @Override
     public Optional<BuildRecord> find(String buildId) {
         return sql.query("SELECT * FROM builds WHERE build_id = ?", row -> new BuildRecord(
                 row.getString("build_id"), row.getString("environment"), row.getString("project"),
                 row.getString("ref"), row.getString("requester"), row.getString("channel"),
-                row.getString("message_ts"), Sql.instant(row, "started_at")), buildId).stream().findFirst();
+                Sql.instant(row, "started_at")), buildId).stream().findFirst();
+    }
+
+    @Override
+    public void finished(String buildId, String status) {
+        // Conditional: the first final status wins, whether it came from an event or from the reconciler.
+        sql.update("UPDATE builds SET status = ? WHERE build_id = ? AND status = ?", status, buildId, RUNNING);
+    }
+
+    @Override
+    public List<String> unfinished(int limit) {
+        return sql.query("SELECT build_id FROM builds WHERE status = ? ORDER BY started_at LIMIT ?",
+                row -> row.getString(1), RUNNING, limit);
     }
 }

@@ -16,12 +16,8 @@ public class JdbcReleaseThreads implements ReleaseThreads {
     }
 
     @Override
-    public Optional<ReleaseThread> forDeployment(String deploymentId) {
-        return sql.query("""
-                SELECT r.id, r.environment, m.channel, m.ts FROM release_requests r
-                LEFT JOIN outbox_messages m ON m.message_key = CONCAT(?, r.id)
-                WHERE r.deployment_id = ? ORDER BY r.requested_at DESC LIMIT 1""",
-                row -> new ReleaseThread(row.getString("id"), row.getString("environment"), row.getString("channel"),
-                        row.getString("ts")), ReleaseThreads.KEY_PREFIX, deploymentId).stream().findFirst();
+    public Optional<String> releaseOf(String deploymentId) {
+        return sql.query("SELECT id FROM release_requests WHERE deployment_id = ? ORDER BY requested_at DESC LIMIT 1",
+                row -> row.getString("id"), deploymentId).stream().findFirst();
     }
 }

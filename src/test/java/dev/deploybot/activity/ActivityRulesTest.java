@@ -1,5 +1,6 @@
 package dev.deploybot.activity;
 
+import dev.deploybot.core.Progress;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -53,15 +54,6 @@ class ActivityRulesTest {
                 T0.plusSeconds(3600));
         assertThat(ended.duration()).contains(Duration.ofHours(1));
         assertThat(build("IN_PROGRESS", T0).duration()).isEmpty();
-    }
-
-    @Test
-    void retriesWaitLongerEachTimeUpToFiveMinutes() {
-        DeliveryPace pace = new DeliveryPace(Duration.ofSeconds(5), Duration.ofSeconds(2));
-        assertThat(pace.afterFailures(0)).isEqualTo(Duration.ofSeconds(5));
-        assertThat(pace.afterFailures(1)).isEqualTo(Duration.ofSeconds(10));
-        assertThat(pace.afterFailures(3)).isEqualTo(Duration.ofSeconds(40));
-        assertThat(pace.afterFailures(50)).isEqualTo(DeliveryPace.MAX_RETRY_DELAY);
     }
 
     @Test

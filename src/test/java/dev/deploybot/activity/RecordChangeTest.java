@@ -4,9 +4,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.deploybot.core.Environment;
 import dev.deploybot.core.Environments;
+import dev.deploybot.core.Progress;
 import dev.deploybot.store.JdbcActivityJournal;
 import dev.deploybot.store.JdbcAlarmLog;
-import dev.deploybot.store.JdbcBotBuilds;
+import dev.deploybot.store.JdbcBuildLog;
 import dev.deploybot.store.JdbcReleaseThreads;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
@@ -109,7 +110,7 @@ class RecordChangeTest {
                                 List.of("U0APPROVER"), 1, false, Duration.ofMinutes(30), Optional.empty(), ".*",
                                 Environment.RollbackPolicy.SAFE, true)),
                         Optional.empty())));
-        return new RecordChange(journal, new JdbcBotBuilds(dataSource), new JdbcReleaseThreads(dataSource), routing,
+        return new RecordChange(journal, new JdbcBuildLog(dataSource), new JdbcReleaseThreads(dataSource), routing,
                 environments, new JdbcAlarmLog(dataSource), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 

@@ -8,7 +8,7 @@ import dev.deploybot.core.ImageRef;
 import dev.deploybot.deploy.ContainerImages;
 import dev.deploybot.deploy.DeploymentHandle;
 import dev.deploybot.deploy.DeploymentStatus;
-import dev.deploybot.deploy.DeploymentStatus.Phase;
+import dev.deploybot.core.Progress;
 import dev.deploybot.testing.FakeAws;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -106,8 +106,8 @@ class CodeBuildServiceDeployerTest {
         fake.codeBuild().completeBuild(handle.id(), "SUCCEEDED");
         DeploymentStatus succeeded = deployer.check(SETTINGS, handle);
 
-        assertThat(queued).isEqualTo(new DeploymentStatus(Phase.IN_PROGRESS, "QUEUED", null));
-        assertThat(succeeded).isEqualTo(new DeploymentStatus(Phase.SUCCEEDED, "COMPLETED", null));
+        assertThat(queued).isEqualTo(new DeploymentStatus(Progress.IN_PROGRESS, "QUEUED", null));
+        assertThat(succeeded).isEqualTo(new DeploymentStatus(Progress.SUCCEEDED, "COMPLETED", null));
     }
 
     @Test
@@ -117,7 +117,7 @@ class CodeBuildServiceDeployerTest {
         DeploymentHandle timingOut = deployer.start(SETTINGS, ContainerImages.single(IMAGE, IMAGE_URI), "r-43");
         fake.codeBuild().completeBuild(timingOut.id(), "TIMED_OUT", "POST_BUILD", null);
 
-        assertThat(deployer.check(SETTINGS, failing)).isEqualTo(new DeploymentStatus(Phase.FAILED, "COMPLETED",
+        assertThat(deployer.check(SETTINGS, failing)).isEqualTo(new DeploymentStatus(Progress.FAILED, "COMPLETED",
                 "phase BUILD failed: cdk deploy: stack api is in UPDATE_ROLLBACK_COMPLETE"));
         assertThat(deployer.check(SETTINGS, timingOut).failure()).isEqualTo("phase POST_BUILD failed: Build has timed out.");
     }

@@ -9,7 +9,7 @@ import dev.deploybot.core.ImageRef;
 import dev.deploybot.deploy.ContainerImages;
 import dev.deploybot.deploy.DeploymentHandle;
 import dev.deploybot.deploy.DeploymentStatus;
-import dev.deploybot.deploy.DeploymentStatus.Phase;
+import dev.deploybot.core.Progress;
 import dev.deploybot.testing.FakeAws;
 import dev.deploybot.testing.FakeCodeDeploy;
 import dev.deploybot.testing.FakeCodeDeploy.CreatedDeployment;
@@ -101,9 +101,9 @@ class CodeDeployServiceDeployerTest {
         fake.codeDeploy().succeed(handle.id());
         DeploymentStatus succeeded = deployer.check(SETTINGS, handle);
 
-        assertThat(created).isEqualTo(new DeploymentStatus(Phase.IN_PROGRESS, "Created", null));
-        assertThat(inProgress).isEqualTo(new DeploymentStatus(Phase.IN_PROGRESS, "InProgress", null));
-        assertThat(succeeded).isEqualTo(new DeploymentStatus(Phase.SUCCEEDED, "Succeeded", null));
+        assertThat(created).isEqualTo(new DeploymentStatus(Progress.IN_PROGRESS, "Created", null));
+        assertThat(inProgress).isEqualTo(new DeploymentStatus(Progress.IN_PROGRESS, "InProgress", null));
+        assertThat(succeeded).isEqualTo(new DeploymentStatus(Progress.SUCCEEDED, "Succeeded", null));
         assertThat(fake.ecs().service(CLUSTER, SERVICE).get("taskDefinition").asText()).isEqualTo(handle.revision());
     }
 
@@ -118,7 +118,7 @@ class CodeDeployServiceDeployerTest {
         DeploymentStatus status = deployer.check(canary, handle);
 
         assertThat(fake.codeDeploy().deploymentConfigOf(handle.id())).isEqualTo("CodeDeployDefault.ECSCanary10Percent5Minutes");
-        assertThat(status.phase()).isEqualTo(Phase.FAILED);
+        assertThat(status.phase()).isEqualTo(Progress.FAILED);
         assertThat(status.failure()).contains("Activated alarms: <app-5xx>").contains("CodeDeploy rolled back with deployment d-");
     }
 
@@ -131,9 +131,9 @@ class CodeDeployServiceDeployerTest {
         codeDeploy.stopDeployment(r -> r.deploymentId(stopping.id()));
         DeploymentStatus stopped = deployer.check(SETTINGS, stopping);
 
-        assertThat(failed).isEqualTo(new DeploymentStatus(Phase.FAILED, "Failed",
+        assertThat(failed).isEqualTo(new DeploymentStatus(Progress.FAILED, "Failed",
                 "The deployment failed because too many tasks failed health checks"));
-        assertThat(stopped).isEqualTo(new DeploymentStatus(Phase.FAILED, "Stopped",
+        assertThat(stopped).isEqualTo(new DeploymentStatus(Progress.FAILED, "Stopped",
                 "deployment " + stopping.id() + " stopped"));
         assertThat(fake.ecs().registeredTaskDefinitions()).as("the second release reused the revision").hasSize(1);
     }

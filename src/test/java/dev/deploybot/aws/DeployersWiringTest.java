@@ -1,5 +1,6 @@
 package dev.deploybot.aws;
 
+import dev.deploybot.core.Progress;
 import dev.deploybot.core.Environment.DeploySettings;
 import dev.deploybot.core.Environment.Strategy;
 import dev.deploybot.core.ImageRef;
@@ -79,7 +80,7 @@ class DeployersWiringTest {
             fake.ecs().completeDeployment("prod", "api");
 
             assertThat(deployers.forStrategy(Strategy.ECS).check(settings, handle).phase())
-                    .isEqualTo(DeploymentStatus.Phase.SUCCEEDED);
+                    .isEqualTo(Progress.SUCCEEDED);
         }
     }
 

@@ -9,7 +9,7 @@ import dev.deploybot.core.ImageRef;
 import dev.deploybot.deploy.ContainerImages;
 import dev.deploybot.deploy.DeploymentHandle;
 import dev.deploybot.deploy.DeploymentStatus;
-import dev.deploybot.deploy.DeploymentStatus.Phase;
+import dev.deploybot.core.Progress;
 import dev.deploybot.testing.AwsError;
 import dev.deploybot.testing.FakeAws;
 import dev.deploybot.testing.FakeEcs;
@@ -145,9 +145,9 @@ class EcsServiceDeployerTest {
         statuses.add(deployer.check(settings(Optional.of("app")), handle));
 
         assertThat(statuses).containsExactly(
-                new DeploymentStatus(Phase.IN_PROGRESS, "0/2 tasks running", null),
-                new DeploymentStatus(Phase.IN_PROGRESS, "1/2 tasks running", null),
-                new DeploymentStatus(Phase.SUCCEEDED, "2/2 tasks running", null));
+                new DeploymentStatus(Progress.IN_PROGRESS, "0/2 tasks running", null),
+                new DeploymentStatus(Progress.IN_PROGRESS, "1/2 tasks running", null),
+                new DeploymentStatus(Progress.SUCCEEDED, "2/2 tasks running", null));
     }
 
     @Test
@@ -162,9 +162,9 @@ class EcsServiceDeployerTest {
         JsonNode primary = fake.ecs().service(CLUSTER, SERVICE).at("/deployments/0");
         assertThat(primary.get("rolloutState").asText()).isEqualTo("COMPLETED");
         assertThat(primary.get("taskDefinition").asText()).isEqualTo(FakeEcs.taskDefinitionArn("api", 1));
-        assertThat(whileListed.phase()).isEqualTo(Phase.FAILED);
+        assertThat(whileListed.phase()).isEqualTo(Progress.FAILED);
         assertThat(whileListed.failure()).isEqualTo(FakeEcs.CIRCUIT_BREAKER_REASON);
-        assertThat(afterDrained.phase()).isEqualTo(Phase.FAILED);
+        assertThat(afterDrained.phase()).isEqualTo(Progress.FAILED);
         assertThat(afterDrained.failure()).isEqualTo("rolled back: tasks failed to start.");
     }
 
@@ -175,7 +175,7 @@ class EcsServiceDeployerTest {
 
         DeploymentStatus status = deployer.check(settings(Optional.of("app")), handle);
 
-        assertThat(status.phase()).isEqualTo(Phase.FAILED);
+        assertThat(status.phase()).isEqualTo(Progress.FAILED);
         assertThat(status.failure()).startsWith("rolled back: deployment " + handle.id() + " is no longer")
                 .endsWith("the service runs " + FakeEcs.taskDefinitionArn("api", 1));
     }

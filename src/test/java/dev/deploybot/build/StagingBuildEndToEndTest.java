@@ -1,8 +1,12 @@
 package dev.deploybot.build;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.deploybot.activity.Outbox;
+import dev.deploybot.activity.Subject;
 import dev.deploybot.core.AuditEntry;
 import dev.deploybot.core.AuditTrail;
+import dev.deploybot.core.BuildLog;
+import dev.deploybot.core.BuildRecord;
 import dev.deploybot.testing.DeploybotApp;
 import dev.deploybot.testing.FakeAws;
 import dev.deploybot.testing.FakeSlack;
@@ -80,12 +84,12 @@ class StagingBuildEndToEndTest {
         assertThat(message.buttons()).anySatisfy(button ->
                 assertThat(button.path("url").asText()).isEqualTo(build.path("logs").path("deepLink").asText()));
 
-        BuildRecord record = await().until(() -> app.bean(BuildLog.class).find(build.get("id").asText()),
-                found -> found.isPresent() && found.get().messageTs() != null).orElseThrow();
+        BuildRecord record = app.bean(BuildLog.class).find(build.get("id").asText()).orElseThrow();
         assertThat(record.requester()).isEqualTo(ALICE);
         assertThat(record.ref()).isEqualTo("feature/x");
         assertThat(record.channel()).isEqualTo(CHANNEL);
-        assertThat(record.messageTs()).isEqualTo(message.ts());
+        assertThat(app.bean(Outbox.class).messageTs(Subject.build(record.buildId()).key()))
+                .as("the start message is the one the build's news updates").contains(message.ts());
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.deploybot.config;
 
-import dev.deploybot.activity.Progress;
+import dev.deploybot.core.Progress;
 import dev.deploybot.activity.Route;
 import dev.deploybot.activity.Routing;
 import io.micronaut.context.ApplicationContext;

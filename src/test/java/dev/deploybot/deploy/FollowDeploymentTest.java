@@ -4,7 +4,7 @@ import dev.deploybot.core.Environment;
 import dev.deploybot.core.Environment.DeploySettings;
 import dev.deploybot.core.Environment.Strategy;
 import dev.deploybot.core.ExternalFailure;
-import dev.deploybot.deploy.DeploymentStatus.Phase;
+import dev.deploybot.core.Progress;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -36,11 +36,11 @@ class FollowDeploymentTest {
     void followsUntilSuccessTellingOnlyWhatChanged() {
         ScriptedDeployer deployer = new ScriptedDeployer(
                 running("0/2 tasks running"), running("0/2 tasks running"), running("1/2 tasks running"),
-                new DeploymentStatus(Phase.SUCCEEDED, "2/2 tasks running", null));
+                new DeploymentStatus(Progress.SUCCEEDED, "2/2 tasks running", null));
 
         DeploymentStatus result = follow.follow(deployer, settings(Duration.ofMinutes(10)), HANDLE, POLL, () -> true, told::add);
 
-        assertThat(result).isEqualTo(new DeploymentStatus(Phase.SUCCEEDED, "2/2 tasks running", null));
+        assertThat(result).isEqualTo(new DeploymentStatus(Progress.SUCCEEDED, "2/2 tasks running", null));
         assertThat(told).containsExactly(running("0/2 tasks running"), running("1/2 tasks running"), result);
         assertThat(sleeps).containsExactly(POLL, POLL, POLL);
         assertThat(deployer.checks).isEqualTo(4);
@@ -48,7 +48,7 @@ class FollowDeploymentTest {
 
     @Test
     void aFailedDeploymentEndsTheFollowing() {
-        DeploymentStatus failed = new DeploymentStatus(Phase.FAILED, "0/2 tasks running",
+        DeploymentStatus failed = new DeploymentStatus(Progress.FAILED, "0/2 tasks running",
                 "ECS deployment circuit breaker: tasks failed to start.");
         ScriptedDeployer deployer = new ScriptedDeployer(running("0/2 tasks running"), failed);
 
@@ -65,7 +65,7 @@ class FollowDeploymentTest {
         DeploymentStatus result = follow.follow(deployer, settings(Duration.ofMinutes(10)), HANDLE,
                 Duration.ofMinutes(3), () -> true, told::add);
 
-        assertThat(result).isEqualTo(new DeploymentStatus(Phase.FAILED, "1/2 tasks running", "timed out after 10m"));
+        assertThat(result).isEqualTo(new DeploymentStatus(Progress.FAILED, "1/2 tasks running", "timed out after 10m"));
         assertThat(told).containsExactly(running("1/2 tasks running"), result);
         // The last wait is cut short so the final look happens right at the deadline.
         assertThat(sleeps).containsExactly(Duration.ofMinutes(3), Duration.ofMinutes(3), Duration.ofMinutes(3),
@@ -77,12 +77,12 @@ class FollowDeploymentTest {
     void aRetryableErrorWhileLookingIsLookedPast() {
         ScriptedDeployer deployer = new ScriptedDeployer(running("0/2 tasks running"),
                 new ExternalFailure("ECS", "ThrottlingException", "Rate exceeded", true, null),
-                new DeploymentStatus(Phase.SUCCEEDED, "2/2 tasks running", null));
+                new DeploymentStatus(Progress.SUCCEEDED, "2/2 tasks running", null));
 
         DeploymentStatus result = follow.follow(deployer, settings(Duration.ofMinutes(10)), HANDLE, POLL, () -> true, told::add);
 
-        assertThat(result.phase()).isEqualTo(Phase.SUCCEEDED);
-        assertThat(told).extracting(DeploymentStatus::phase).containsExactly(Phase.IN_PROGRESS, Phase.SUCCEEDED);
+        assertThat(result.phase()).isEqualTo(Progress.SUCCEEDED);
+        assertThat(told).extracting(DeploymentStatus::phase).containsExactly(Progress.IN_PROGRESS, Progress.SUCCEEDED);
         assertThat(deployer.checks).isEqualTo(3);
     }
 
@@ -93,7 +93,7 @@ class FollowDeploymentTest {
 
         DeploymentStatus result = follow.follow(deployer, settings(Duration.ofMinutes(1)), HANDLE, POLL, () -> true, told::add);
 
-        assertThat(result.phase()).isEqualTo(Phase.FAILED);
+        assertThat(result.phase()).isEqualTo(Progress.FAILED);
         assertThat(result.failure()).isEqualTo("timed out after 1m (last error: ECS ServerException: Service unavailable)");
     }
 
@@ -105,7 +105,7 @@ class FollowDeploymentTest {
 
         DeploymentStatus result = follow.follow(deployer, settings(Duration.ofMinutes(10)), HANDLE, POLL, () -> true, told::add);
 
-        assertThat(result).isEqualTo(new DeploymentStatus(Phase.FAILED, "1/2 tasks running",
+        assertThat(result).isEqualTo(new DeploymentStatus(Progress.FAILED, "1/2 tasks running",
                 "ECS AccessDeniedException: not authorized to perform: ecs:DescribeServices"));
         assertThat(told).last().isEqualTo(result);
         assertThat(deployer.checks).isEqualTo(2);
@@ -127,7 +127,7 @@ class FollowDeploymentTest {
     @Test
     void itLetsGoAsSoonAsTheFollowerLosesItsRight() {
         ScriptedDeployer deployer = new ScriptedDeployer(running("1/2 tasks running"),
-                new DeploymentStatus(Phase.SUCCEEDED, "2/2 tasks running", null));
+                new DeploymentStatus(Progress.SUCCEEDED, "2/2 tasks running", null));
         java.util.concurrent.atomic.AtomicInteger looks = new java.util.concurrent.atomic.AtomicInteger();
 
         DeploymentStatus result = follow.follow(deployer, settings(Duration.ofMinutes(10)), HANDLE, POLL,
@@ -152,7 +152,7 @@ class FollowDeploymentTest {
     }
 
     private static DeploymentStatus running(String progress) {
-        return new DeploymentStatus(Phase.IN_PROGRESS, progress, null);
+        return new DeploymentStatus(Progress.IN_PROGRESS, progress, null);
     }
 
     private static DeploySettings settings(Duration timeout) {

@@ -4,7 +4,7 @@ import dev.deploybot.activity.BuildChange;
 import dev.deploybot.activity.Change;
 import dev.deploybot.activity.DeploymentChange;
 import dev.deploybot.activity.ImagePushed;
-import dev.deploybot.activity.Progress;
+import dev.deploybot.core.Progress;
 import dev.deploybot.activity.Subject;
 import dev.deploybot.testing.AwsEvent;
 import org.junit.jupiter.api.Test;

@@ -58,7 +58,7 @@ class PoisonedEventsTest {
                 Map.entry("deploybot.events.sqs.wait-time", "1s"),
                 Map.entry("deploybot.events.sqs.retry-delay", "0s"),
                 Map.entry("deploybot.events.delivery.interval", "200ms"),
-                Map.entry("deploybot.events.delivery.update-spacing", "0s"),
+                Map.entry("deploybot.slack.update-interval", "0s"),
                 Map.entry("deploybot.events.routes.ci.codebuild-project", "app-ci"),
                 Map.entry("deploybot.events.routes.ci.channel", CI)));
         execute("ALTER TABLE activity ADD CONSTRAINT no_poison CHECK (subject_key NOT LIKE '%poison%')");

@@ -1,16 +1,21 @@
 package dev.deploybot.release;
 
+import dev.deploybot.activity.Outbox;
 import dev.deploybot.testing.AwsCall;
+import dev.deploybot.testing.AwsEvent;
 import dev.deploybot.testing.DeploybotApp;
+import dev.deploybot.testing.EventRequests;
 import dev.deploybot.testing.FakeAws;
 import dev.deploybot.testing.FakeSlack;
 import dev.deploybot.testing.SlackMessage;
 import dev.deploybot.testing.SlackRequests;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +42,8 @@ class ReleaseDeliveryEndToEndTest {
     private static ReleaseScenario outage;
     private static ReleaseScenario counted;
     private static ReleaseScenario restarted;
+    private static ReleaseScenario narrated;
+    private static final String EVENTS_KEY = "events-key-for-the-narrator-story";
 
     @BeforeAll
     static void start() {
@@ -45,10 +52,17 @@ class ReleaseDeliveryEndToEndTest {
         outage = new ReleaseScenario(aws, slack, "app-o", "C0OUT").withHistory().withEcsService("web-o");
         counted = new ReleaseScenario(aws, slack, "app-n", "C0COUNT").withHistory().withEcsService("web-n");
         restarted = new ReleaseScenario(aws, slack, "app-k", "C0KILL").withHistory().withEcsService("web-k");
+        narrated = new ReleaseScenario(aws, slack, "app-e", "C0NARR").withHistory().withEcsService("web-e");
         Map<String, Object> config = new HashMap<>();
         config.putAll(outage.environment("prd-o", "ecs", Map.of("cluster", CLUSTER, "service", "web-o", "container", "web")));
         config.putAll(counted.environment("prd-n", "ecs", Map.of("cluster", CLUSTER, "service", "web-n", "container", "web")));
         config.putAll(restarted.environment("prd-k", "ecs", Map.of("cluster", CLUSTER, "service", "web-k", "container", "web")));
+        config.putAll(narrated.environment("prd-e", "ecs", Map.of("cluster", CLUSTER, "service", "web-e", "container", "web")));
+        config.put("deploybot.events.http.api-key", EVENTS_KEY);
+        // Were the event path a second writer, this route would show it too.
+        config.put("deploybot.events.routes.web-e.ecs-service", CLUSTER + "/web-e");
+        config.put("deploybot.events.routes.web-e.channel", "C0OPS");
+        config.put("deploybot.events.routes.web-e.states", "IN_PROGRESS,SUCCEEDED");
         // No housekeeping (resumes, drift checks) meanwhile: these stories need none, and its AWS calls would blur the count.
         config.put("deploybot.release.housekeeping-delay", "1h");
         app = ReleaseScenario.app(slack, aws, config);
@@ -135,6 +149,32 @@ class ReleaseDeliveryEndToEndTest {
         slack.recover();
 
         restarted.awaitMessage(request, "Succeeded");
+    }
+
+    @Test
+    void anEcsEventAboutAReleasesDeploymentLeavesTheStoryToTheReleasesOneNarrator() {
+        requests.slashCommand(DEV, narrated.channel, "/deploy", "prd-e");
+        SlackMessage request = narrated.awaitRequestMessage();
+        requests.clickButton(SRE, narrated.channel, request.ts(), "release_approve", requestId(request));
+        String deploymentId = await().until(() -> app.bean(ReleaseJournal.class).find(requestId(request)).orElseThrow()
+                .deployment().deploymentId(), id -> id != null);
+        narrated.awaitMessage(request, "Approved by <@" + SRE + ">");
+
+        AwsEvent inProgress = AwsEvent.fixture("ecs-deployment-in-progress.json").withNewId()
+                .withDetail("deploymentId", deploymentId)
+                .withResources("arn:aws:ecs:eu-west-1:111122223333:service/" + CLUSTER + "/web-e");
+        assertThat(new EventRequests(app.url()).post(inProgress.toString(), EVENTS_KEY).statusCode()).isBetween(200, 299);
+        await().until(() -> app.bean(MeterRegistry.class).find("deploybot.events.handled").tag("outcome", "releasenarrated")
+                .counters().stream().mapToDouble(counter -> counter.count()).sum() >= 1);
+        aws.ecs().completeDeployment(CLUSTER, "web-e");
+
+        SlackMessage finished = narrated.awaitMessage(request, "Succeeded");
+        await().until(() -> app.bean(Outbox.class).due(Instant.now().plusSeconds(3600), 50).isEmpty());
+        List<String> thread = slack.threadReplies(narrated.channel, request.ts()).stream().map(SlackMessage::allText).toList();
+        assertThat(thread).as("one writer: no line twice, none from the event path").doesNotHaveDuplicates()
+                .noneMatch(line -> line.contains(deploymentId));
+        assertThat(slack.channelMessages(narrated.channel)).as("no second message").containsExactly(finished);
+        assertThat(slack.channelMessages("C0OPS")).as("nor one in the route's channel").isEmpty();
     }
 
     private static void slackIsDown() {

@@ -21,8 +21,8 @@ class EventViewsTest {
     @Test
     void anImageReadyMessageOffersAReleaseRequestForItsEnvironment() {
         ImagePushed pushed = new ImagePushed("team/app", "latest", "sha256:" + "a".repeat(64), T0);
-        Tracked tracked = new Tracked(new Subject(Subject.Kind.IMAGE, "prd@" + pushed.digest()), pushed, 1, 0, "C0PRD",
-                null, true, false, null, null, null, "prd", null, false);
+        Tracked tracked = Tracked.first(new Subject(Subject.Kind.IMAGE, "prd@" + pushed.digest()), pushed, "C0PRD",
+                true, false, null, "prd", false);
 
         SlackView view = EventViews.status(tracked);
         assertThat(json(view)).contains("New image ready for *prd*", "team/app:latest", "aaaaaaaaaaaa");
@@ -37,8 +37,7 @@ class EventViewsTest {
         BuildChange failed = new BuildChange("app:1", "app", 4, "FAILED", "COMPLETED", "main", "<!channel>", T0,
                 T0.plusSeconds(75), new BuildChange.FailedPhase("BUILD", "FAILED", "boom <!here> ``` & more"),
                 "javascript:alert(1)", T0.plusSeconds(76));
-        Tracked tracked = new Tracked(Subject.build("app:1"), failed, 1, 0, "C0CI", null, true, false, null, null, null,
-                null, null, false);
+        Tracked tracked = Tracked.first(Subject.build("app:1"), failed, "C0CI", true, false, null, null, false);
 
         String json = json(EventViews.status(tracked));
         assertThat(json).doesNotContain("<!channel>", "<!here>").contains("&lt;!channel&gt;", "took 1m 15s");

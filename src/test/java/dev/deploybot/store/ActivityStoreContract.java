@@ -1,17 +1,14 @@
 package dev.deploybot.store;
 
 import dev.deploybot.activity.AlarmStateChanged;
-import dev.deploybot.activity.BotBuilds;
 import dev.deploybot.activity.BuildChange;
 import dev.deploybot.activity.DeploymentChange;
 import dev.deploybot.activity.EventInbox;
 import dev.deploybot.activity.ImagePushed;
-import dev.deploybot.activity.Outbox;
-import dev.deploybot.activity.Progress;
-import dev.deploybot.activity.ReleaseThreads;
 import dev.deploybot.activity.Subject;
 import dev.deploybot.activity.Tracked;
-import dev.deploybot.build.BuildRecord;
+import dev.deploybot.core.BuildRecord;
+import dev.deploybot.core.Progress;
 import dev.deploybot.release.ReleaseJournal;
 import dev.deploybot.release.ReleaseRequest;
 import dev.deploybot.release.ReleaseTestData;
@@ -28,7 +25,6 @@ abstract class ActivityStoreContract extends MigratedDatabase {
     static final Instant NOW = Instant.parse("2026-11-24T10:15:30Z");
     JdbcActivityJournal journal;
     JdbcEventInbox inbox;
-    JdbcBotBuilds botBuilds;
     JdbcBuildLog buildLog;
     JdbcReleaseThreads releases;
 
@@ -40,7 +36,6 @@ abstract class ActivityStoreContract extends MigratedDatabase {
     void adapters() {
         journal = new JdbcActivityJournal(dataSource);
         inbox = new JdbcEventInbox(dataSource);
-        botBuilds = new JdbcBotBuilds(dataSource);
         buildLog = new JdbcBuildLog(dataSource);
         releases = new JdbcReleaseThreads(dataSource);
     }
@@ -133,8 +128,7 @@ abstract class ActivityStoreContract extends MigratedDatabase {
         BuildChange change = new BuildChange("app:1", "app", 55, "FAILED", "COMPLETED", "main", "alice",
                 NOW.minusSeconds(90), NOW, new BuildChange.FailedPhase("BUILD", "FAILED", "exit status 1"),
                 "https://logs", NOW);
-        Tracked tracked = new Tracked(Subject.build("app:1"), change, 1, 0, "C1", null, true, true, null, null,
-                "U1", "stg", null, true);
+        Tracked tracked = new Tracked(Subject.build("app:1"), change, 3, 2, "C1", true, true, true, "U1", "stg", true);
         assertThat(journal.insert(tracked, NOW)).isTrue();
         assertThat(journal.insert(tracked, NOW)).isFalse();
         assertThat(journal.find(Subject.build("app:1"))).contains(tracked);
@@ -144,11 +138,10 @@ abstract class ActivityStoreContract extends MigratedDatabase {
     void deploymentsAndImagesRoundTrip() {
         DeploymentChange deployment = new DeploymentChange(Subject.Kind.ECS, "ecs-svc/123", "default", "web",
                 "SERVICE_DEPLOYMENT_FAILED", Progress.FAILED, "circuit breaker", NOW);
-        Tracked ecs = new Tracked(deployment.subject(), deployment, 1, 0, "C1", "1700000000.000100", true, false,
-                null, null, null, "prd", "r1", false);
+        Tracked ecs = Tracked.first(deployment.subject(), deployment, "C1", true, false, null, "prd", false);
         ImagePushed pushed = new ImagePushed("app", "latest", "sha256:" + "a".repeat(64), NOW);
-        Tracked image = new Tracked(new Subject(Subject.Kind.IMAGE, "prd@" + pushed.digest()), pushed, 1, 0, "C1",
-                null, true, false, null, null, null, "prd", null, false);
+        Tracked image = Tracked.first(new Subject(Subject.Kind.IMAGE, "prd@" + pushed.digest()), pushed, "C1", false,
+                false, null, "prd", false);
         journal.insert(ecs, NOW);
         journal.insert(image, NOW);
         assertThat(journal.find(ecs.subject())).contains(ecs);
@@ -167,74 +160,60 @@ abstract class ActivityStoreContract extends MigratedDatabase {
     }
 
     @Test
-    void dueListsWhatSlackIsBehindOnUntilItIsNotified() {
+    void dueListsWhatTheOutboxWasNotToldYet() {
         Tracked tracked = build("app:3", "IN_PROGRESS");
         journal.insert(tracked, NOW);
         assertThat(journal.due(NOW, 10)).extracting(Tracked::subject).containsExactly(tracked.subject());
 
-        journal.posted(tracked.subject(), "1700000000.000200", 1, NOW.plusSeconds(5));
-        assertThat(journal.due(NOW.plusSeconds(10), 10)).isEmpty();
-        journal.replace(tracked.withMessage("1700000000.000200").withChange(change("app:3", "FAILED"), true, false),
-                1, NOW);
-        assertThat(journal.due(NOW.plusSeconds(1), 10)).as("spaced after the post").isEmpty();
-        assertThat(journal.due(NOW.plusSeconds(5), 10)).hasSize(1);
+        journal.told(tracked.subject(), 1, false);
+        assertThat(journal.due(NOW, 10)).isEmpty();
+        journal.replace(tracked.withChange(change("app:3", "FAILED"), true, false), 1, NOW);
+        Tracked ended = journal.due(NOW, 10).get(0);
+        assertThat(ended.replyDue()).isTrue();
 
-        journal.notified(tracked.subject(), 2, null);
-        assertThat(journal.due(NOW.plusSeconds(5), 10)).as("the end reply is still due").hasSize(1);
-        journal.replied(tracked.subject(), "1700000000.000300");
-        assertThat(journal.due(NOW.plusSeconds(5), 10)).isEmpty();
-        assertThat(journal.find(tracked.subject()).orElseThrow().replyTs()).isEqualTo("1700000000.000300");
+        journal.told(tracked.subject(), 2, true);
+        assertThat(journal.due(NOW, 10)).isEmpty();
+        assertThat(journal.find(tracked.subject()).orElseThrow().replied()).isTrue();
+        journal.told(tracked.subject(), 1, false);
+        assertThat(journal.find(tracked.subject()).orElseThrow())
+                .as("a late hand-over of an older version changes nothing")
+                .satisfies(t -> assertThat(t.behind()).isFalse())
+                .satisfies(t -> assertThat(t.replied()).isTrue());
     }
 
     @Test
-    void failedAttemptsWaitAndCountAndOneClaimHoldsAtATime() {
+    void oneClaimHoldsAtATime() {
         Tracked tracked = build("app:4", "FAILED");
         journal.insert(tracked, NOW);
-        journal.retryLater(tracked.subject(), NOW.plusSeconds(30));
-        journal.retryLater(tracked.subject(), NOW.plusSeconds(60));
-        assertThat(journal.attempts(tracked.subject())).isEqualTo(2);
-        assertThat(journal.due(NOW.plusSeconds(59), 10)).isEmpty();
-        assertThat(journal.due(NOW.plusSeconds(60), 10)).hasSize(1);
-
         assertThat(journal.claim(tracked.subject(), "a", NOW, NOW.plusSeconds(120))).isTrue();
         assertThat(journal.claim(tracked.subject(), "b", NOW.plusSeconds(1), NOW.plusSeconds(121))).isFalse();
         assertThat(journal.due(NOW.plusSeconds(60), 10)).as("claimed").isEmpty();
         journal.release(tracked.subject(), "a");
         assertThat(journal.claim(tracked.subject(), "b", NOW.plusSeconds(1), NOW.plusSeconds(121))).isTrue();
         assertThat(journal.claim(tracked.subject(), "a", NOW.plusSeconds(122), NOW.plusSeconds(200))).as("expired").isTrue();
-        journal.notified(tracked.subject(), 1, null);
-        assertThat(journal.attempts(tracked.subject())).isZero();
     }
 
     @Test
     void botBuildsAreFollowedUntilTheirFirstFinalStatus() {
-        buildLog.recordIfNew(new BuildRecord("app:5", "stg", "app", "main", "U1", null, null, NOW));
-        buildLog.recordIfNew(new BuildRecord("app:6", "stg", "app", "dev", "U2", null, null, NOW.plusSeconds(1)));
-        buildLog.attachMessage("app:5", "C1", "1700000000.000400");
-        assertThat(botBuilds.find("app:5")).contains(new BotBuilds.BotBuild("app:5", "stg", "main", "U1", "C1", "1700000000.000400"));
-        assertThat(botBuilds.unfinished(10)).containsExactly("app:5", "app:6");
+        buildLog.recordIfNew(new BuildRecord("app:5", "stg", "app", "main", "U1", "C1", NOW));
+        buildLog.recordIfNew(new BuildRecord("app:6", "stg", "app", "dev", "U2", "C1", NOW.plusSeconds(1)));
+        assertThat(buildLog.unfinished(10)).containsExactly("app:5", "app:6");
 
-        botBuilds.finished("app:5", "FAILED");
-        botBuilds.finished("app:5", "SUCCEEDED");
-        assertThat(botBuilds.unfinished(10)).containsExactly("app:6");
+        buildLog.finished("app:5", "FAILED");
+        buildLog.finished("app:5", "SUCCEEDED");
+        assertThat(buildLog.unfinished(10)).containsExactly("app:6");
         assertThat(statusOf("app:5")).isEqualTo("FAILED");
     }
 
     @Test
     void aReleaseIsFoundByItsDeploymentId() {
         JdbcReleaseJournal releaseJournal = new JdbcReleaseJournal(dataSource);
-        JdbcOutbox outbox = new JdbcOutbox(dataSource);
         ReleaseRequest deploying = ReleaseTestData.aRelease().deploying("ecs-svc/42", "arn:aws:ecs:task-definition/app:7").build();
         releaseJournal.open(ReleaseTestData.aRelease().build());
         assertThat(releaseJournal.save(new ReleaseRequest(deploying.id(), deploying.ask(), deploying.decision(), deploying.deployment(), 0)))
                 .isInstanceOf(ReleaseJournal.Saved.class);
-        assertThat(releases.forDeployment("ecs-svc/42")).contains(new ReleaseThreads.ReleaseThread("r1", "prd", null, null));
-        outbox.show(ReleaseThreads.messageKey("r1"), "C0PRD", new Outbox.Content("release", null), NOW);
-        long letter = outbox.due(NOW, 10).get(0).id();
-        outbox.delivered(letter, 1, "1700000000.000500", NOW);
-        assertThat(releases.forDeployment("ecs-svc/42"))
-                .contains(new ReleaseThreads.ReleaseThread("r1", "prd", "C0PRD", "1700000000.000500"));
-        assertThat(releases.forDeployment("d-NOPE")).isEmpty();
+        assertThat(releases.releaseOf("ecs-svc/42")).contains("r1");
+        assertThat(releases.releaseOf("d-NOPE")).isEmpty();
     }
 
     private String statusOf(String buildId) {
@@ -243,8 +222,7 @@ abstract class ActivityStoreContract extends MigratedDatabase {
     }
 
     private static Tracked build(String id, String status) {
-        return new Tracked(Subject.build(id), change(id, status), 1, 0, "C1", null, true, true, null, null, "U1", "stg",
-                null, false);
+        return Tracked.first(Subject.build(id), change(id, status), "C1", true, true, "U1", "stg", false);
     }
 
     private static BuildChange change(String id, String status) {

@@ -1,0 +1,77 @@
+package dev.deploybot.activity;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Handing recorded news to the one outbox: only the latest version, once; the end reply once; nothing unasked. */
+class DeliverActivityTest {
+    private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+    private final InMemoryActivityJournal journal = new InMemoryActivityJournal();
+    private final List<String> outbox = new ArrayList<>();
+    private final DeliverActivity deliver = new DeliverActivity(journal, new ActivityAnnouncer() {
+        @Override
+        public void show(Tracked tracked) {
+            outbox.add("show " + tracked.subject().key() + " " + ((BuildChange) tracked.change()).status());
+        }
+
+        @Override
+        public void replyDone(Tracked tracked) {
+            outbox.add("reply " + tracked.subject().key());
+        }
+    }, Clock.fixed(NOW, ZoneOffset.UTC));
+
+    @Test
+    void aBurstOfChangesCostsOneOutboxWriteWithTheLatest() {
+        Tracked first = Tracked.first(Subject.build("app:1"), build("app:1", "IN_PROGRESS"), "C1", true, false, null, "stg", false);
+        journal.insert(first, NOW);
+        Tracked second = first.withChange(build("app:1", "IN_PROGRESS"), true, false);
+        journal.replace(second, 1, NOW);
+        journal.replace(second.withChange(build("app:1", "SUCCEEDED"), true, false), 2, NOW);
+
+        assertThat(deliver.deliverDue()).isEqualTo(1);
+        assertThat(deliver.deliverDue()).as("nothing left").isZero();
+        assertThat(outbox).containsExactly("show build:app:1 SUCCEEDED");
+    }
+
+    @Test
+    void aBuildTheBotStartedGetsItsEndReplyOnce() {
+        Tracked started = Tracked.first(Subject.build("app:2"), build("app:2", "IN_PROGRESS"), "C1", true, true, "U1", "stg", true);
+        journal.insert(started, NOW);
+        deliver.deliverDue();
+        journal.replace(journal.find(started.subject()).orElseThrow().withChange(build("app:2", "FAILED"), true, true), 1, NOW);
+        deliver.deliverDue();
+        deliver.deliverDue();
+
+        assertThat(outbox).containsExactly("show build:app:2 IN_PROGRESS", "show build:app:2 FAILED", "reply build:app:2");
+    }
+
+    @Test
+    void whatNobodyAskedToSeeIsRecordedButNotShown() {
+        journal.insert(Tracked.first(Subject.build("app:3"), build("app:3", "IN_PROGRESS"), "C1", false, false, null, null, false), NOW);
+
+        assertThat(deliver.deliverDue()).isEqualTo(1);
+        assertThat(outbox).isEmpty();
+        assertThat(journal.due(NOW, 10)).isEmpty();
+    }
+
+    @Test
+    void aSubjectClaimedByAnotherReplicaIsLeftToIt() {
+        Tracked tracked = Tracked.first(Subject.build("app:4"), build("app:4", "FAILED"), "C1", true, false, null, null, false);
+        journal.insert(tracked, NOW);
+        journal.claim(tracked.subject(), "another-replica", NOW, NOW.plusSeconds(60));
+
+        assertThat(deliver.deliverDue()).isZero();
+        assertThat(outbox).isEmpty();
+    }
+
+    private static BuildChange build(String id, String status) {
+        return new BuildChange(id, "app", 1, status, null, null, null, null, null, null, null, NOW);
+    }
+}

@@ -1,0 +1,7 @@
+package dev.deploybot.store;
+
+class PostgresOneOutboxMigrationTest extends OneOutboxMigrationContract {
+    PostgresOneOutboxMigrationTest() {
+        super(Engine.POSTGRES);
+    }
+}
