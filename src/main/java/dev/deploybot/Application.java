@@ -1,5 +1,6 @@
 package dev.deploybot;
 
+import dev.deploybot.aws.AwsRegion;
 import dev.deploybot.config.InvalidConfiguration;
 import dev.deploybot.console.Console;
 import io.micronaut.context.ApplicationContext;
@@ -44,6 +45,9 @@ public final class Application {
      * @throws StartupRefused when the configuration cannot run; its message is the report for the operator
      */
     public static ApplicationContext launch(String[] args, Map<String, Object> properties) {
+        AwsRegion.problem().ifPresent(problem -> {
+            throw new StartupRefused("deploybot cannot start: " + problem);
+        });
         return new Launcher().mainClass(Application.class).banner(false).args(args).properties(properties).start();
     }
 

@@ -15,7 +15,7 @@ class ArchitectureTest {
     private static final String[] FEATURES = {"..build..", "..release..", "..deploy..", "..activity.."};
     /** Every package, each named in at least one rule below. */
     private static final java.util.List<String> PACKAGES = java.util.List.of("core", "build", "release", "deploy", "activity",
-            "pipeline", "config", "console", "events", "slack", "aws", "store");
+            "pipeline", "config", "console", "events", "slack", "aws", "store", "operations");
     private static JavaClasses classes;
 
     @BeforeAll
@@ -40,7 +40,7 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "software.amazon..", "com.slack..", "java.sql..", "javax.sql..", "io.micronaut..",
                         "dev.deploybot.slack..", "dev.deploybot.aws..", "dev.deploybot.store..",
-                        "dev.deploybot.events..", "dev.deploybot.config..", "dev.deploybot.pipeline..")
+                        "dev.deploybot.events..", "dev.deploybot.config..", "dev.deploybot.pipeline..", "dev.deploybot.operations..")
                 .check(classes);
     }
 
@@ -144,6 +144,6 @@ class ArchitectureTest {
 
     @Test
     void adaptersDoNotCallEachOther() {
-        slices().matching("dev.deploybot.(aws|store|slack|events)..").should().notDependOnEachOther().check(classes);
+        slices().matching("dev.deploybot.(aws|store|slack|events|operations)..").should().notDependOnEachOther().check(classes);
     }
 }

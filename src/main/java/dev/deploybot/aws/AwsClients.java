@@ -1,12 +1,10 @@
 package dev.deploybot.aws;
 
-import dev.deploybot.config.InvalidConfiguration;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
@@ -17,7 +15,6 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Duration;
-import java.util.List;
 
 /**
  * The SDK clients, built with the default region and credential chains and no endpoint override:
@@ -44,19 +41,6 @@ public class AwsClients {
      */
     public <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C budgeted(B builder, CallBudget budget) {
         Duration connect = budget.attempt().compareTo(MAX_CONNECT) < 0 ? budget.attempt() : MAX_CONNECT;
-        try {
-            return configured(builder, budget, connect);
-        } catch (SdkClientException noRegion) {
-            // The SDK's own words for it are a page of provider names; the operator needs one line.
-            if (String.valueOf(noRegion.getMessage()).startsWith("Unable to load region")) {
-                throw new InvalidConfiguration(List.of("AWS region: none found; set AWS_REGION (or the region of the profile "
-                        + "AWS_PROFILE names)"));
-            }
-            throw noRegion;
-        }
-    }
-
-    private <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C configured(B builder, CallBudget budget, Duration connect) {
         return builder.httpClient(UrlConnectionHttpClient.builder().connectionTimeout(connect).socketTimeout(budget.attempt()).build())
                 .overrideConfiguration(configuration -> configuration
                         .apiCallAttemptTimeout(budget.attempt())
