@@ -486,7 +486,7 @@ public class ReleasePipeline {
         audit.append(new AuditEntry(now, null, release.environment(), "lock", "locked", "automatic rollback of " + release.id()));
         meters.baked(ReleaseMeters.Bake.ROLLED_BACK);
         meters.finished(saved.request());
-        announcer.tell(saved.request(), new ReleaseNews.Finished(alarm.name() + " in ALARM"));
+        announcer.tell(saved.request(), new ReleaseNews.AlarmFired(alarm.name() + " in ALARM", rollback.isPresent()));
         rollback.flatMap(undo -> journal.find(undo.id())).ifPresent(undo -> {
             audit.append(new AuditEntry(now, null, undo.environment(), "rollback", "approved",
                     undo.id() + " automatic, " + undo.candidate().digest() + " replacing " + release.candidate().digest()));

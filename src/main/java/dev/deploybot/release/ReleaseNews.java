@@ -81,4 +81,11 @@ public sealed interface ReleaseNews {
     /** The request ended (succeeded or failed; its deployment tells why). */
     record Finished(String progress) implements ReleaseNews {
     }
+
+    /**
+     * A bake alarm fired and the release failed; {@code rollingBack} says whether the bot opened a rollback, which a
+     * first release (nothing released before it) cannot have.
+     */
+    record AlarmFired(String progress, boolean rollingBack) implements ReleaseNews {
+    }
 }

@@ -173,6 +173,9 @@ final class ReleaseViews {
         if (news instanceof ReleaseNews.Finished finished) {
             return finished.progress();
         }
+        if (news instanceof ReleaseNews.AlarmFired fired) {
+            return fired.progress();
+        }
         return null;
     }
 
@@ -216,16 +219,17 @@ final class ReleaseViews {
                     ? escape(finished.progress()) : failure(environment.release().orElseThrow(), request.deployment().failure()))
                     + ". " + escape(request.environment()) + " stays locked; <@" + request.requester() + "> please look now.");
         }
+        if (news instanceof ReleaseNews.AlarmFired fired && request.deployment().failure() != null) {
+            return Optional.of(":rotating_light: " + failure(environment.release().orElseThrow(), request.deployment().failure())
+                    + (fired.rollingBack() ? ". Rolling back now, without approval. "
+                    : ". Nothing was released before it, so there is nothing to roll back to; " + escape(request.environment())
+                    + " stays locked. ") + String.join(" ", people(request)));
+        }
         if (news instanceof ReleaseNews.Finished finished) {
             if (request.state() == ReleaseState.SUCCEEDED) {
                 return Optional.of(request.deployment().bakeStartedAt() == null ? "Deployment finished: " + escape(finished.progress())
                         : "Baked " + duration(request.deployment().bakeStartedAt(), request.deployment().finishedAt())
                         + " with every alarm out of ALARM");
-            }
-            if (request.state() == ReleaseState.FAILED && request.deployment().failure() != null
-                    && request.deployment().failure().cause() == ReleaseRequest.Failure.Cause.ALARM) {
-                return Optional.of(":rotating_light: " + failure(environment.release().orElseThrow(), request.deployment().failure())
-                        + ". Rolling back now, without approval. " + String.join(" ", people(request)));
             }
             if (request.state() == ReleaseState.FAILED && request.deployment().failure() != null) {
                 return Optional.of("Failed: " + failure(environment.release().orElseThrow(), request.deployment().failure()));

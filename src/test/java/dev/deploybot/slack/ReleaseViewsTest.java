@@ -52,10 +52,20 @@ class ReleaseViewsTest {
 
         Instant firedAt = NOW.plusSeconds(120);
         ReleaseRequest failed = ((ReleaseRequest.Moved) baking.alarmFired("app-5xx", firedAt, NOW.plusSeconds(125))).request();
-        assertThat(blocks(ReleaseViews.release(PRD, failed, new ReleaseNews.Finished("app-5xx in ALARM"))))
+        assertThat(blocks(ReleaseViews.release(PRD, failed, new ReleaseNews.AlarmFired("app-5xx in ALARM", true))))
                 .contains("*Failed*", "auto-rolled back: alarm `app-5xx` in ALARM at <!date^" + firedAt.getEpochSecond() + "^");
-        assertThat(ReleaseViews.threadLine(PRD, failed, new ReleaseNews.Finished("app-5xx in ALARM")))
+        assertThat(ReleaseViews.threadLine(PRD, failed, new ReleaseNews.AlarmFired("app-5xx in ALARM", true)))
                 .hasValueSatisfying(line -> assertThat(line).contains("Rolling back now", "<@U0DEV>", "<@U0LEAD>"));
+    }
+
+    @Test
+    void aFirstReleaseWhoseAlarmFiredDoesNotPromiseARollback() {
+        ReleaseRequest baking = aRelease().approvedSoFarBy("U0LEAD").inState(ReleaseState.APPROVED, "U0LEAD").baking(NOW).build();
+        ReleaseRequest failed = ((ReleaseRequest.Moved) baking.alarmFired("app-5xx", NOW.plusSeconds(120), NOW.plusSeconds(125))).request();
+
+        assertThat(ReleaseViews.threadLine(PRD, failed, new ReleaseNews.AlarmFired("app-5xx in ALARM", false)))
+                .hasValueSatisfying(line -> assertThat(line).contains("nothing to roll back to", "stays locked", "<@U0DEV>")
+                        .doesNotContain("Rolling back now"));
     }
 
     private static String blocks(SlackView view) {
