@@ -3,7 +3,6 @@ package dev.deploybot.pipeline;
 import dev.deploybot.activity.AlarmLog;
 import dev.deploybot.activity.AlarmStateChanged;
 import dev.deploybot.core.Actor;
-import dev.deploybot.core.AuditEntry;
 import dev.deploybot.core.AuditTrail;
 import dev.deploybot.core.Environment;
 import dev.deploybot.core.Environments;
@@ -17,11 +16,11 @@ import dev.deploybot.deploy.ServiceDeployers;
 import dev.deploybot.release.EnvironmentLocks;
 import dev.deploybot.release.InMemoryImageRegistry;
 import dev.deploybot.release.InMemoryReleaseJournal;
+import dev.deploybot.release.InMemoryReleasePorts;
 import dev.deploybot.release.Manifest;
 import dev.deploybot.release.PlanStep;
 import dev.deploybot.release.PromoteImage;
 import dev.deploybot.release.PromotionPlan;
-import dev.deploybot.release.ReleaseAnnouncer;
 import dev.deploybot.release.ReleaseNews;
 import dev.deploybot.release.ReleaseRequest;
 import dev.deploybot.release.ReleaseState;
@@ -35,13 +34,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import static dev.deploybot.release.InMemoryReleasePorts.MEDIA;
+import static dev.deploybot.release.InMemoryReleasePorts.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -52,15 +52,12 @@ class ReleasePipelineTest {
     private static final String REPO = "app";
     private static final String LEAD = "U0LEAD";
     private static final List<String> GENERATIONS = List.of("release", "release-1gen", "release-2gen");
-    private static final String MEDIA = "application/vnd.docker.distribution.manifest.v2+json";
 
     private final MovableClock clock = new MovableClock(ReleaseTestData.NOW);
     private final InMemoryImageRegistry registry = new InMemoryImageRegistry();
     private final InMemoryReleaseJournal journal = new InMemoryReleaseJournal();
     private final InMemoryServiceDeployer deployer = new InMemoryServiceDeployer();
-    private final Map<String, EnvironmentLocks.Lock> locks = new HashMap<>();
-    private final List<ReleaseNews> told = new ArrayList<>();
-    private final List<AuditEntry> audit = new ArrayList<>();
+    private final InMemoryReleasePorts.RecordingAnnouncer announcer = new InMemoryReleasePorts.RecordingAnnouncer();
     private ReleasePipeline pipeline;
     private String twoGenerationsAgo;
     private String oneGenerationAgo;
@@ -81,44 +78,8 @@ class ReleasePipelineTest {
                 Optional.of("web"), 8080, null, null, null, Duration.ofMinutes(10));
         Environments environments = new Environments(List.of(new Environment("prd", "C0PRD", List.of(), Optional.empty(),
                 Optional.of(release), Optional.of(deploy))));
-        ReleaseAnnouncer announcer = new ReleaseAnnouncer() {
-            @Override
-            public void tell(ReleaseRequest request, ReleaseNews news) {
-                told.add(news);
-            }
-
-            @Override
-            public void drift(String environment, String releaseTag, String taggedDigest, String runningDigest) {
-                throw new AssertionError("no drift in these stories");
-            }
-        };
-        AuditTrail trail = new AuditTrail() {
-            @Override
-            public void append(AuditEntry entry) {
-                audit.add(entry);
-            }
-
-            @Override
-            public List<AuditEntry> recent(int limit) {
-                return List.copyOf(audit);
-            }
-        };
-        EnvironmentLocks environmentLocks = new EnvironmentLocks() {
-            @Override
-            public Optional<Lock> lockOf(String environment) {
-                return Optional.ofNullable(locks.get(environment));
-            }
-
-            @Override
-            public void lock(Lock lock) {
-                locks.put(lock.environment(), lock);
-            }
-
-            @Override
-            public boolean unlock(String environment) {
-                return locks.remove(environment) != null;
-            }
-        };
+        AuditTrail trail = new InMemoryReleasePorts.RecordingAuditTrail();
+        EnvironmentLocks environmentLocks = new InMemoryReleasePorts.Locks();
         FollowDeployment.Sleeper noWait = duration -> {
         };
         MigrationRunner noMigrations = (MigrationRunner) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
@@ -156,7 +117,7 @@ class ReleasePipelineTest {
                 "app:release-2gen", "app:release-1gen", "app:release");
         assertThat(deployer.deployed()).singleElement()
                 .satisfies(images -> assertThat(images.primary().uri()).endsWith("/app@" + candidate));
-        assertThat(told).extracting(news -> news.getClass().getSimpleName()).containsSubsequence(
+        assertThat(announcer.told).extracting(news -> news.getClass().getSimpleName()).containsSubsequence(
                 "Decided", "TagMoved", "TagMoved", "TagMoved", "TagsMoved", "DeploymentStarted", "Finished");
     }
 
@@ -204,7 +165,7 @@ class ReleasePipelineTest {
         pipeline.decide("r1", Actor.of(LEAD), ReleaseRequest.Verdict.APPROVE);
 
         assertThat(state()).as("not finished by a worker that no longer holds it").isEqualTo(ReleaseState.DEPLOYING);
-        assertThat(told).noneMatch(ReleaseNews.Finished.class::isInstance);
+        assertThat(announcer.told).noneMatch(ReleaseNews.Finished.class::isInstance);
     }
 
     @Test
@@ -235,11 +196,6 @@ class ReleasePipelineTest {
         Map<String, String> tags = new HashMap<>();
         GENERATIONS.forEach(tag -> registry.digestOf(REPO, tag).ifPresent(digest -> tags.put(tag, digest)));
         return tags;
-    }
-
-    private static String manifest(String seed) {
-        return "{\"schemaVersion\":2,\"mediaType\":\"" + MEDIA + "\",\"config\":{\"digest\":\"sha256:"
-                + seed.repeat(64) + "\"},\"layers\":[]}";
     }
 
     /** Time moves only when a story says so. */

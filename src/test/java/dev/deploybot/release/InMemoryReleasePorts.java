@@ -15,25 +15,25 @@ import java.util.Optional;
  * The small ports the release use cases talk to, in memory, for millisecond tests: what was told to the channel,
  * what was written to the audit trail, which environments are locked, and a clock that does not move.
  */
-final class InMemoryReleasePorts {
-    static final String MEDIA = "application/vnd.docker.distribution.manifest.v2+json";
+public final class InMemoryReleasePorts {
+    public static final String MEDIA = "application/vnd.docker.distribution.manifest.v2+json";
 
     private InMemoryReleasePorts() {
     }
 
-    static Clock fixedClock() {
+    public static Clock fixedClock() {
         return Clock.fixed(ReleaseTestData.NOW, ZoneOffset.UTC);
     }
 
     /** A manifest body whose digest differs for every seed. */
-    static String manifest(String seed) {
+    public static String manifest(String seed) {
         return "{\"schemaVersion\":2,\"mediaType\":\"" + MEDIA + "\",\"config\":{\"digest\":\"sha256:"
                 + seed.repeat(64).substring(0, 64) + "\"},\"layers\":[]}";
     }
 
     /** Keeps every piece of news, in the order told. */
-    static final class RecordingAnnouncer implements ReleaseAnnouncer {
-        final List<ReleaseNews> told = new ArrayList<>();
+    public static final class RecordingAnnouncer implements ReleaseAnnouncer {
+        public final List<ReleaseNews> told = new ArrayList<>();
 
         @Override
         public void tell(ReleaseRequest request, ReleaseNews news) {
@@ -46,8 +46,8 @@ final class InMemoryReleasePorts {
         }
     }
 
-    static final class RecordingAuditTrail implements AuditTrail {
-        final List<AuditEntry> entries = new ArrayList<>();
+    public static final class RecordingAuditTrail implements AuditTrail {
+        public final List<AuditEntry> entries = new ArrayList<>();
 
         @Override
         public void append(AuditEntry entry) {
@@ -60,7 +60,7 @@ final class InMemoryReleasePorts {
         }
     }
 
-    static final class Locks implements EnvironmentLocks {
+    public static final class Locks implements EnvironmentLocks {
         private final Map<String, Lock> locks = new HashMap<>();
 
         @Override
