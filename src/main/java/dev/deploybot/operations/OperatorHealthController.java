@@ -1,6 +1,6 @@
 package dev.deploybot.operations;
 
-import io.micronaut.context.annotation.Value;
+import dev.deploybot.config.OperatorAccess;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -39,18 +39,13 @@ import java.util.concurrent.TimeoutException;
 @Controller("/operator")
 public class OperatorHealthController {
     private static final Logger LOG = LoggerFactory.getLogger(OperatorHealthController.class);
-    /** Short enough to guess is short enough to refuse: the same floor as the events API key. */
-    static final int MIN_TOKEN_LENGTH = 24;
     private static final Duration BUDGET = Duration.ofSeconds(5);
     private final List<HealthIndicator> indicators;
     private final byte[] tokenDigest;
 
-    OperatorHealthController(List<HealthIndicator> indicators, @Value("${deploybot.operator-token:}") String token) {
+    OperatorHealthController(List<HealthIndicator> indicators, OperatorAccess access) {
         this.indicators = indicators;
-        if (!token.isEmpty() && token.length() < MIN_TOKEN_LENGTH) {
-            LOG.warn("DEPLOYBOT_OPERATOR_TOKEN is shorter than {} characters; /operator/health stays closed", MIN_TOKEN_LENGTH);
-        }
-        this.tokenDigest = token.length() < MIN_TOKEN_LENGTH ? null : sha256(token);
+        this.tokenDigest = access.token().map(OperatorHealthController::sha256).orElse(null);
     }
 
     @Get(uri = "/health", produces = MediaType.APPLICATION_JSON)

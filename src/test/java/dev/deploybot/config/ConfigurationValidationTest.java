@@ -53,6 +53,14 @@ class ConfigurationValidationTest {
     }
 
     @Test
+    void anOperatorTokenTooShortToBeSafeStopsStartUp() {
+        Map<String, Object> properties = valid();
+        properties.put("deploybot.operator-token", "letmein");
+        assertThatThrownBy(() -> ApplicationContext.run(properties).close())
+                .hasStackTraceContaining("DEPLOYBOT_OPERATOR_TOKEN: must be at least 24 characters");
+    }
+
+    @Test
     void anInvalidEnvironmentStopsStartUpNamingTheKey() {
         Map<String, Object> properties = valid();
         properties.put("deploybot.environments.stg.channel", "#staging");
