@@ -40,8 +40,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import static dev.deploybot.release.InMemoryReleasePorts.MEDIA;
-import static dev.deploybot.release.InMemoryReleasePorts.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -59,18 +57,11 @@ class ReleasePipelineTest {
     private final InMemoryServiceDeployer deployer = new InMemoryServiceDeployer();
     private final InMemoryReleasePorts.RecordingAnnouncer announcer = new InMemoryReleasePorts.RecordingAnnouncer();
     private ReleasePipeline pipeline;
-    private String twoGenerationsAgo;
-    private String oneGenerationAgo;
-    private String released;
-    private String candidate;
+    private InMemoryReleasePorts.Generations seeded;
 
     @BeforeEach
     void world() {
-        registry.createRepository(REPO, false);
-        twoGenerationsAgo = registry.push(REPO, manifest("2"), MEDIA, "release-2gen");
-        oneGenerationAgo = registry.push(REPO, manifest("1"), MEDIA, "release-1gen");
-        released = registry.push(REPO, manifest("r"), MEDIA, "release");
-        candidate = registry.push(REPO, manifest("c"), MEDIA, "latest");
+        seeded = InMemoryReleasePorts.Generations.pushedTo(registry, REPO);
 
         Environment.ReleaseSettings release = new Environment.ReleaseSettings(REPO, "latest", GENERATIONS, List.of(LEAD), 1,
                 false, Duration.ofMinutes(30), Optional.empty(), ".*", Environment.RollbackPolicy.SAFE, true);
@@ -106,17 +97,17 @@ class ReleasePipelineTest {
 
     @Test
     void anApprovalPromotesDeploysAndFinishesTheRelease() {
-        journal.open(ReleaseTestData.aRelease().ofImage(candidate).build());
+        journal.open(ReleaseTestData.aRelease().ofImage(seeded.candidate()).build());
 
         ReleasePipeline.Outcome outcome = pipeline.decide("r1", Actor.of(LEAD), ReleaseRequest.Verdict.APPROVE);
 
         assertThat(outcome).isInstanceOf(ReleasePipeline.Shipped.class);
         assertThat(state()).isEqualTo(ReleaseState.SUCCEEDED);
-        assertThat(tags()).isEqualTo(Map.of("release", candidate, "release-1gen", released, "release-2gen", oneGenerationAgo));
+        assertThat(tags()).isEqualTo(Map.of("release", seeded.candidate(), "release-1gen", seeded.released(), "release-2gen", seeded.oneGenerationAgo()));
         assertThat(registry.writes()).as("oldest generation first").containsExactly(
                 "app:release-2gen", "app:release-1gen", "app:release");
         assertThat(deployer.deployed()).singleElement()
-                .satisfies(images -> assertThat(images.primary().uri()).endsWith("/app@" + candidate));
+                .satisfies(images -> assertThat(images.primary().uri()).endsWith("/app@" + seeded.candidate()));
         assertThat(announcer.told).extracting(news -> news.getClass().getSimpleName()).containsSubsequence(
                 "Decided", "TagMoved", "TagMoved", "TagMoved", "TagsMoved", "DeploymentStarted", "Finished");
     }
@@ -125,7 +116,7 @@ class ReleasePipelineTest {
     void aFailedDeploymentPutsEveryTagBack() {
         deployer.answering(new DeploymentStatus(Progress.IN_PROGRESS, "1/2 tasks running", null),
                 new DeploymentStatus(Progress.FAILED, "0/2 tasks running", "circuit breaker: task failed to start"));
-        journal.open(ReleaseTestData.aRelease().ofImage(candidate).build());
+        journal.open(ReleaseTestData.aRelease().ofImage(seeded.candidate()).build());
 
         pipeline.decide("r1", Actor.of(LEAD), ReleaseRequest.Verdict.APPROVE);
 
@@ -133,14 +124,14 @@ class ReleasePipelineTest {
         assertThat(failed.state()).isEqualTo(ReleaseState.FAILED);
         assertThat(failed.deployment().failure().cause()).isEqualTo(ReleaseRequest.Failure.Cause.DEPLOYMENT);
         assertThat(failed.deployment().failure().detail()).contains("circuit breaker");
-        assertThat(tags()).isEqualTo(Map.of("release", released, "release-1gen", oneGenerationAgo,
-                "release-2gen", twoGenerationsAgo));
+        assertThat(tags()).isEqualTo(Map.of("release", seeded.released(), "release-1gen", seeded.oneGenerationAgo(),
+                "release-2gen", seeded.twoGenerationsAgo()));
     }
 
     @Test
     void aPinnedImageThatIsGoneFailsTheReleaseBeforeAnyTagMoves() {
-        journal.open(ReleaseTestData.aRelease().ofImage(candidate).build());
-        registry.delete(REPO, candidate);
+        journal.open(ReleaseTestData.aRelease().ofImage(seeded.candidate()).build());
+        registry.delete(REPO, seeded.candidate());
 
         pipeline.decide("r1", Actor.of(LEAD), ReleaseRequest.Verdict.APPROVE);
 
@@ -160,7 +151,7 @@ class ReleasePipelineTest {
                     clock.advance(Duration.ofMinutes(3));
                     journal.lease("r1", "another-replica", clock.instant(), clock.instant().plus(Duration.ofMinutes(2)));
                 });
-        journal.open(ReleaseTestData.aRelease().ofImage(candidate).build());
+        journal.open(ReleaseTestData.aRelease().ofImage(seeded.candidate()).build());
 
         pipeline.decide("r1", Actor.of(LEAD), ReleaseRequest.Verdict.APPROVE);
 
@@ -170,8 +161,8 @@ class ReleasePipelineTest {
 
     @Test
     void aPromotionCutOffAfterTwoWritesIsReplayedFromItsRecordedPlanNotFromTheTagsAsTheyAreNow() {
-        ReleaseRequest approved = ReleaseTestData.aRelease().ofImage(candidate).inState(ReleaseState.APPROVED, LEAD).build();
-        journal.open(ReleaseTestData.aRelease().ofImage(candidate).build());
+        ReleaseRequest approved = ReleaseTestData.aRelease().ofImage(seeded.candidate()).inState(ReleaseState.APPROVED, LEAD).build();
+        journal.open(ReleaseTestData.aRelease().ofImage(seeded.candidate()).build());
         journal.save(approved);
         Map<String, Manifest> before = registry.manifests(REPO, GENERATIONS);
         List<PlanStep> plan = journal.recordPlan("r1", PlanStep.Plan.PROMOTE,
@@ -184,8 +175,8 @@ class ReleasePipelineTest {
         pipeline.resume("r1");
 
         assertThat(state()).isEqualTo(ReleaseState.SUCCEEDED);
-        assertThat(tags()).as("no generation lost").isEqualTo(Map.of("release", candidate, "release-1gen", released,
-                "release-2gen", oneGenerationAgo));
+        assertThat(tags()).as("no generation lost").isEqualTo(Map.of("release", seeded.candidate(), "release-1gen", seeded.released(),
+                "release-2gen", seeded.oneGenerationAgo()));
     }
 
     private ReleaseState state() {

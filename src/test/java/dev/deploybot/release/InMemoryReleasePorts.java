@@ -78,4 +78,18 @@ public final class InMemoryReleasePorts {
             return locks.remove(environment) != null;
         }
     }
+
+    /**
+     * A repository with three released generations and a new candidate under {@code latest}, as most release stories
+     * start: the digests each tag names.
+     */
+    public record Generations(String twoGenerationsAgo, String oneGenerationAgo, String released, String candidate) {
+        public static Generations pushedTo(InMemoryImageRegistry registry, String repository) {
+            registry.createRepository(repository, false);
+            return new Generations(registry.push(repository, manifest("2"), MEDIA, "release-2gen"),
+                    registry.push(repository, manifest("1"), MEDIA, "release-1gen"),
+                    registry.push(repository, manifest("r"), MEDIA, "release"),
+                    registry.push(repository, manifest("c"), MEDIA, "latest"));
+        }
+    }
 }

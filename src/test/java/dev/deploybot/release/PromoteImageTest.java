@@ -28,18 +28,11 @@ class PromoteImageTest {
     private final InMemoryReleasePorts.RecordingAnnouncer announcer = new InMemoryReleasePorts.RecordingAnnouncer();
     private final PromoteImage promoteImage = new PromoteImage(registry, journal, announcer,
             new InMemoryReleasePorts.RecordingAuditTrail(), InMemoryReleasePorts.fixedClock());
-    private String twoGenerationsAgo;
-    private String oneGenerationAgo;
-    private String released;
-    private String candidate;
+    private InMemoryReleasePorts.Generations seeded;
 
     @BeforeEach
     void world() {
-        registry.createRepository(REPO, false);
-        twoGenerationsAgo = registry.push(REPO, manifest("2"), MEDIA, "release-2gen");
-        oneGenerationAgo = registry.push(REPO, manifest("1"), MEDIA, "release-1gen");
-        released = registry.push(REPO, manifest("r"), MEDIA, "release");
-        candidate = registry.push(REPO, manifest("c"), MEDIA, "latest");
+        seeded = InMemoryReleasePorts.Generations.pushedTo(registry, REPO);
     }
 
     @Test
@@ -47,12 +40,12 @@ class PromoteImageTest {
         PromoteImage.Outcome outcome = promoteImage.promote(approvedRelease(), SETTINGS);
 
         assertThat(outcome).isInstanceOf(PromoteImage.Promoted.class);
-        assertThat(tags(REPO)).isEqualTo(Map.of("release", candidate, "release-1gen", released, "release-2gen", oneGenerationAgo));
+        assertThat(tags(REPO)).isEqualTo(Map.of("release", seeded.candidate(), "release-1gen", seeded.released(), "release-2gen", seeded.oneGenerationAgo()));
         assertThat(registry.writes()).containsExactly("app:release-2gen", "app:release-1gen", "app:release");
         assertThat(announcer.told).containsExactly(
-                new ReleaseNews.TagMoved(REPO, "release-2gen", oneGenerationAgo, twoGenerationsAgo, false),
-                new ReleaseNews.TagMoved(REPO, "release-1gen", released, oneGenerationAgo, false),
-                new ReleaseNews.TagMoved(REPO, "release", candidate, released, false));
+                new ReleaseNews.TagMoved(REPO, "release-2gen", seeded.oneGenerationAgo(), seeded.twoGenerationsAgo(), false),
+                new ReleaseNews.TagMoved(REPO, "release-1gen", seeded.released(), seeded.oneGenerationAgo(), false),
+                new ReleaseNews.TagMoved(REPO, "release", seeded.candidate(), seeded.released(), false));
     }
 
     @Test
@@ -74,7 +67,7 @@ class PromoteImageTest {
 
         promoteImage.promote(approved, SETTINGS);
 
-        assertThat(tags(REPO)).isEqualTo(Map.of("release", candidate, "release-1gen", released, "release-2gen", oneGenerationAgo));
+        assertThat(tags(REPO)).isEqualTo(Map.of("release", seeded.candidate(), "release-1gen", seeded.released(), "release-2gen", seeded.oneGenerationAgo()));
     }
 
     @Test
@@ -91,17 +84,17 @@ class PromoteImageTest {
         promoteImage.promote(approved, SETTINGS);
 
         assertThat(registry.writes().subList(writesBefore, registry.writes().size())).containsExactly("app:release");
-        assertThat(announcer.told).containsExactly(new ReleaseNews.TagMoved(REPO, "release", candidate, released, false));
+        assertThat(announcer.told).containsExactly(new ReleaseNews.TagMoved(REPO, "release", seeded.candidate(), seeded.released(), false));
     }
 
     @Test
     void aPinnedImageThatIsGoneStopsThePromotionBeforeAnyTagMoves() {
-        registry.delete(REPO, candidate);
+        registry.delete(REPO, seeded.candidate());
 
         PromoteImage.Outcome outcome = promoteImage.promote(approvedRelease(), SETTINGS);
 
         assertThat(outcome).isEqualTo(new PromoteImage.NotMoved(
-                new ReleaseRequest.Failure(ReleaseRequest.Failure.Cause.PINNED_IMAGE_GONE, candidate)));
+                new ReleaseRequest.Failure(ReleaseRequest.Failure.Cause.PINNED_IMAGE_GONE, seeded.candidate())));
         assertThat(registry.writes()).isEmpty();
         assertThat(journal.plan("r1", PlanStep.Plan.PROMOTE)).isEmpty();
         assertThat(announcer.told).isEmpty();
@@ -110,13 +103,13 @@ class PromoteImageTest {
     @Test
     void aRollbackByOneGenerationGivesEachTagTheNextOlderImageAndTheOldestKeepsItsOwn() {
         ReleaseRequest rollback = ReleaseTestData.aRelease().rollingBack(1)
-                .ofImages(new PinnedImage(REPO, Optional.empty(), oneGenerationAgo, null, released))
+                .ofImages(new PinnedImage(REPO, Optional.empty(), seeded.oneGenerationAgo(), null, seeded.released()))
                 .inState(ReleaseState.APPROVED, LEAD).build();
 
         promoteImage.promote(rollback, SETTINGS);
 
-        assertThat(tags(REPO)).isEqualTo(Map.of("release", oneGenerationAgo, "release-1gen", twoGenerationsAgo,
-                "release-2gen", twoGenerationsAgo));
+        assertThat(tags(REPO)).isEqualTo(Map.of("release", seeded.oneGenerationAgo(), "release-1gen", seeded.twoGenerationsAgo(),
+                "release-2gen", seeded.twoGenerationsAgo()));
     }
 
     @Test
@@ -124,7 +117,7 @@ class PromoteImageTest {
         registry.createRepository(WORKER, false);
         String worker = registry.push(WORKER, manifest("w"), MEDIA, "release", "latest");
         ReleaseRequest release = ReleaseTestData.aRelease()
-                .ofImages(new PinnedImage(REPO, Optional.of("web"), candidate, null, released),
+                .ofImages(new PinnedImage(REPO, Optional.of("web"), seeded.candidate(), null, seeded.released()),
                         new PinnedImage(WORKER, Optional.of("worker"), worker, null, worker))
                 .inState(ReleaseState.APPROVED, LEAD).build();
 
@@ -132,11 +125,11 @@ class PromoteImageTest {
 
         assertThat(registry.writes()).noneMatch(write -> write.startsWith(WORKER + ":"));
         assertThat(tags(WORKER)).isEqualTo(Map.of("release", worker));
-        assertThat(tags(REPO)).containsEntry("release", candidate);
+        assertThat(tags(REPO)).containsEntry("release", seeded.candidate());
     }
 
     private ReleaseRequest approvedRelease() {
-        return ReleaseTestData.aRelease().ofImage(candidate).inState(ReleaseState.APPROVED, LEAD).build();
+        return ReleaseTestData.aRelease().ofImage(seeded.candidate()).inState(ReleaseState.APPROVED, LEAD).build();
     }
 
     private Map<String, String> tags(String repository) {

@@ -26,16 +26,11 @@ class RequestRollbackTest {
     private final InMemoryReleasePorts.RecordingAnnouncer announcer = new InMemoryReleasePorts.RecordingAnnouncer();
     private final RequestRollback requestRollback = new RequestRollback(registry, journal, group -> Set.of(), announcer,
             new InMemoryReleasePorts.RecordingAuditTrail(), InMemoryReleasePorts.fixedClock());
-    private String twoGenerationsAgo;
-    private String oneGenerationAgo;
-    private String released;
+    private InMemoryReleasePorts.Generations seeded;
 
     @BeforeEach
     void world() {
-        registry.createRepository(REPO, false);
-        twoGenerationsAgo = registry.push(REPO, manifest("2"), MEDIA, "release-2gen");
-        oneGenerationAgo = registry.push(REPO, manifest("1"), MEDIA, "release-1gen");
-        released = registry.push(REPO, manifest("r"), MEDIA, "release");
+        seeded = InMemoryReleasePorts.Generations.pushedTo(registry, REPO);
     }
 
     @Test
@@ -48,8 +43,8 @@ class RequestRollbackTest {
         assertThat(stored.kind()).isEqualTo(ReleaseRequest.Kind.ROLLBACK);
         assertThat(stored.ask().generations()).isEqualTo(2);
         assertThat(stored.state()).isEqualTo(ReleaseState.PENDING);
-        assertThat(stored.candidate().digest()).isEqualTo(twoGenerationsAgo);
-        assertThat(stored.ask().previousDigest()).isEqualTo(released);
+        assertThat(stored.candidate().digest()).isEqualTo(seeded.twoGenerationsAgo());
+        assertThat(stored.ask().previousDigest()).isEqualTo(seeded.released());
         assertThat(stored.ask().note()).isEqualTo("Back 2 generations");
         assertThat(announcer.told).containsExactly(new ReleaseNews.Requested());
     }
@@ -64,7 +59,7 @@ class RequestRollbackTest {
         assertThat(superseded.state()).isEqualTo(ReleaseState.SUPERSEDED);
         assertThat(superseded.decision().decidedBy()).isEqualTo(DEV.userId());
         ReleaseRequest rollback = journal.pendingFor("prd").orElseThrow();
-        assertThat(rollback.candidate().digest()).isEqualTo(oneGenerationAgo);
+        assertThat(rollback.candidate().digest()).isEqualTo(seeded.oneGenerationAgo());
         assertThat(announcer.told).containsExactly(new ReleaseNews.Decided(), new ReleaseNews.Requested());
     }
 
@@ -102,7 +97,7 @@ class RequestRollbackTest {
 
         RequestRollback.Outcome outcome = requestRollback.request(prd(GENERATIONS, Environment.RollbackPolicy.SAFE), DEV, 1);
 
-        assertThat(outcome).isEqualTo(new RequestRollback.Refused(new Refusal.SameImage("release-1gen", "release", released)));
+        assertThat(outcome).isEqualTo(new RequestRollback.Refused(new Refusal.SameImage("release-1gen", "release", seeded.released())));
     }
 
     @Test
