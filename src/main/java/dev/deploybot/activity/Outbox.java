@@ -21,8 +21,11 @@ public interface Outbox {
     /** The chat's id of the message, once it was posted. */
     Optional<String> messageTs(String key);
 
-    /** Letters to deliver now, oldest first: behind their latest content, not waiting for a retry, not claimed, thread posted. */
-    List<Letter> due(Instant now, int limit);
+    /**
+     * Letters to deliver now: behind their latest content, not waiting for a retry, not claimed, thread posted;
+     * the oldest {@code perChannel} of each channel, so a channel with a long backlog never holds up the others.
+     */
+    List<Letter> due(Instant now, int perChannel);
 
     /** Takes the right to deliver the letter until {@code until}; false when another worker holds it. */
     boolean claim(long id, String owner, Instant now, Instant until);

@@ -8,4 +8,11 @@ import java.util.function.Supplier;
  */
 public interface UnitOfWork {
     <T> T together(Supplier<T> work);
+
+    /**
+     * Like {@link #together}, but the commit is shared with the work other threads hand in at the same moment, so
+     * a burst costs a commit per group instead of one per work. Each work is still kept whole or not at all: one
+     * that throws leaves the others' writes alone. Returns (or throws) once the shared commit is done.
+     */
+    <T> T sharedCommit(Supplier<T> work);
 }

@@ -49,9 +49,7 @@ public class EventConfiguration {
             @Value("${deploybot.events.reconcile.interval:2m}") Duration reconcileInterval,
             @Value("${deploybot.events.retention:7d}") Duration retention,
             @Value("${deploybot.events.max-attempts:5}") int maxAttempts,
-            @Value("${deploybot.events.http.retry-delay:30s}") Duration httpRetryDelay,
-            @Value("${deploybot.events.http.threads:4}") int httpThreads,
-            @Value("${deploybot.events.http.queue:10000}") int httpQueue) {
+            @Value("${deploybot.events.http.retry-delay:30s}") Duration httpRetryDelay) {
         ConfigurationProblems problems = new ConfigurationProblems();
         Optional<String> queue = Optional.ofNullable(queueUrl).filter(url -> !url.isBlank());
         queue.ifPresent(url -> {
@@ -99,16 +97,10 @@ public class EventConfiguration {
             problems.add("deploybot.events.max-attempts", "must be between 1 and 100");
         }
         positive(problems, "deploybot.events.http.retry-delay", httpRetryDelay);
-        if (httpThreads < 1 || httpThreads > 64) {
-            problems.add("deploybot.events.http.threads", "must be between 1 and 64");
-        }
-        if (httpQueue < 0 || httpQueue > 100_000) {
-            problems.add("deploybot.events.http.queue", "must be between 0 and 100000");
-        }
         problems.throwIfAny();
         return new EventSettings(queue, queueWait, batchSize, threads, visibilityTimeout, queueRetryDelay, key,
                 apiKeyHeader.toLowerCase(Locale.ROOT), maxBodyBytes, deliveryInterval,
-                reconcileInterval, retention, maxAttempts, httpRetryDelay, httpThreads, httpQueue);
+                reconcileInterval, retention, maxAttempts, httpRetryDelay);
     }
 
     @Context

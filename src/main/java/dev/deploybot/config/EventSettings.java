@@ -20,14 +20,12 @@ import java.util.Optional;
  * @param retention         how long handled event ids are remembered to drop redeliveries
  * @param maxAttempts       how often an event is tried before it is set aside
  * @param httpRetryDelay    how soon an event accepted over HTTP whose handling did not finish is tried again
- * @param httpThreads       events accepted over HTTP handled at once
- * @param httpQueue         events accepted over HTTP waiting for a handler; beyond it, the store's sweep takes them
  */
 public record EventSettings(Optional<String> queueUrl, Duration queueWait, int batchSize, int threads,
                             Duration visibilityTimeout, Duration queueRetryDelay, Optional<String> apiKey,
                             String apiKeyHeader, int maxBodyBytes, Duration deliveryInterval,
                             Duration reconcileInterval, Duration retention,
-                            int maxAttempts, Duration httpRetryDelay, int httpThreads, int httpQueue) {
+                            int maxAttempts, Duration httpRetryDelay) {
 
     @Override
     public String toString() {

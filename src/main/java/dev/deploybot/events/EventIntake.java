@@ -128,31 +128,33 @@ public class EventIntake {
     }
 
     /**
-     * The durable first step: keeps the event (with its body, when the sender will not deliver it again) unless
-     * its id is known.
+     * Admits and handles an event from the queue, which keeps the body until the message is deleted: admission,
+     * change and "handled" mark are kept in one commit, shared with the other events arriving at that moment.
      */
-    public EventInbox.Admission admit(ReadEvent event, String body, String door) {
-        count("deploybot.events.received", event.label(), "door", door);
-        EventInbox.Admission admission = inbox.admit(received(event, body));
-        if (admission == EventInbox.Admission.HANDLED) {
-            meters.counter("deploybot.events.duplicates").increment();
-        }
-        return admission;
+    public Outcome acceptFromQueue(ReadEvent event, String body) {
+        return accept(event, body, "sqs", null);
     }
 
     /**
-     * Admits and handles an event in one go, as the queue delivers them (the queue keeps the body until deleted):
-     * admission, change and "handled" mark are kept together, in one commit.
+     * Admits and handles an event from {@code POST /events/aws} as {@link #acceptFromQueue} does; when handling
+     * fails the event is kept with its body (EventBridge does not send an accepted event again) and tried again
+     * from the store.
+     *
+     * @throws RuntimeException when the store cannot keep it: nothing was accepted, the sender should retry
      */
-    public Outcome accept(ReadEvent event, String body) {
-        count("deploybot.events.received", event.label(), "door", "sqs");
+    public Outcome acceptOverHttp(ReadEvent event, String body) {
+        return accept(event, body, "http", body);
+    }
+
+    private Outcome accept(ReadEvent event, String body, String door, String bodyToKeep) {
+        count("deploybot.events.received", event.label(), "door", door);
         Outcome outcome;
         try {
-            outcome = unitOfWork.together(() -> inbox.admit(received(event, null)) == EventInbox.Admission.HANDLED
+            outcome = unitOfWork.sharedCommit(() -> inbox.admit(received(event, null)) == EventInbox.Admission.HANDLED
                     ? new Duplicate(event.id()) : stored(event));
         } catch (RuntimeException e) {
             // Nothing of that attempt was kept. Admitted on its own, so a failing attempt is counted against the event.
-            if (inbox.admit(received(event, null)) == EventInbox.Admission.HANDLED) {
+            if (inbox.admit(received(event, bodyToKeep)) == EventInbox.Admission.HANDLED) {
                 outcome = new Duplicate(event.id());
             } else {
                 return handle(event, body);
@@ -174,24 +176,6 @@ public class EventIntake {
             return failed(event.id(), event.label(), body, e);
         }
         return noticed(event, outcome);
-    }
-
-    /**
-     * Handles admitted events (kept with their bodies) as one unit: what they tell and their "handled" marks in
-     * one commit. When one of them fails nothing of the unit is kept, and each is handled on its own instead, so
-     * only the failing one counts an attempt.
-     */
-    public List<Outcome> handleAll(List<ReadEvent> events) {
-        List<Outcome> outcomes;
-        try {
-            outcomes = unitOfWork.together(() -> events.stream().map(this::stored).toList());
-        } catch (RuntimeException e) {
-            return events.stream().map(event -> handle(event, null)).toList();
-        }
-        for (int i = 0; i < events.size(); i++) {
-            noticed(events.get(i), outcomes.get(i));
-        }
-        return outcomes;
     }
 
     /** Tries again an event kept with its body whose handling never finished. */

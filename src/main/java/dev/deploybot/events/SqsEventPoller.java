@@ -137,7 +137,7 @@ public class SqsEventPoller {
                     continue;
                 }
                 try {
-                    EventIntake.Outcome outcome = intake.accept(reading.event, reading.message.body());
+                    EventIntake.Outcome outcome = intake.acceptFromQueue(reading.event, reading.message.body());
                     if (outcome instanceof EventIntake.Failed) {
                         batch.retry(reading.message);
                     } else {

@@ -16,14 +16,16 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The one path by which stored messages reach Slack: each round takes what is due from the outbox, oldest
- * first, and makes one attempt per letter under {@link SlackPace}. A channel that must wait (its post turn,
- * a {@code Retry-After}, a failure) is left for the next round, so its letters keep their order.
+ * The one path by which stored messages reach Slack: each round takes what is due from the outbox, each
+ * channel's oldest first, and makes one attempt per letter under {@link SlackPace}. A channel that must wait
+ * (its post turn, a {@code Retry-After}, a failure) is left for the next round, so its letters keep their order,
+ * while the other channels go on.
  */
 @Singleton
 class OutboxDelivery {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxDelivery.class);
-    private static final int BATCH = 50;
+    /** A channel takes about one new message a second: a round needs only the next few of each. */
+    private static final int PER_CHANNEL = 10;
     private static final Duration CLAIM = Duration.ofMinutes(1);
     private final Outbox outbox;
     private final SlackChat chat;
@@ -43,7 +45,7 @@ class OutboxDelivery {
     void deliverDue() {
         try {
             Set<String> waiting = new HashSet<>();
-            for (Outbox.Letter letter : outbox.due(clock.instant(), BATCH)) {
+            for (Outbox.Letter letter : outbox.due(clock.instant(), PER_CHANNEL)) {
                 if (!waiting.contains(letter.channel()) && !deliver(letter)) {
                     waiting.add(letter.channel());
                 }

@@ -30,11 +30,11 @@ public class JdbcActivityJournal implements ActivityJournal {
     public boolean insert(Tracked t, Instant now) {
         try {
             sql.update("""
-                    INSERT INTO activity (subject_key, kind, progress, change_json, version, notified_version, channel,
-                        announce, reply_when_done, replied, requester, environment, retryable, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    INSERT INTO activity (subject_key, kind, progress, change_json, version, notified_version, pending,
+                        channel, announce, reply_when_done, replied, requester, environment, retryable, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     t.subject().key(), t.subject().kind().name(), t.progress().name(), ChangeJson.write(t.change()),
-                    t.version(), t.toldVersion(), t.channel(), t.announce(), t.replyWhenDone(), t.replied(),
+                    t.version(), t.toldVersion(), t.behind(), t.channel(), t.announce(), t.replyWhenDone(), t.replied(),
                     t.requester(), t.environment(), t.retryable(), now);
             return true;
         } catch (StoreFailure failure) {
@@ -48,9 +48,10 @@ public class JdbcActivityJournal implements ActivityJournal {
     @Override
     public boolean replace(Tracked t, long expectedVersion, Instant now) {
         return sql.update("""
-                UPDATE activity SET progress = ?, change_json = ?, version = ?, announce = ?, retryable = ?, updated_at = ?
+                UPDATE activity SET progress = ?, change_json = ?, version = ?, pending = (? > notified_version), announce = ?,
+                    retryable = ?, updated_at = ?
                 WHERE subject_key = ? AND version = ?""",
-                t.progress().name(), ChangeJson.write(t.change()), t.version(), t.announce(), t.retryable(), now,
+                t.progress().name(), ChangeJson.write(t.change()), t.version(), t.version(), t.announce(), t.retryable(), now,
                 t.subject().key(), expectedVersion) == 1;
     }
 
@@ -58,8 +59,8 @@ public class JdbcActivityJournal implements ActivityJournal {
     public List<Tracked> due(Instant now, int limit) {
         return sql.query("""
                 SELECT * FROM activity
-                WHERE version > notified_version AND (claimed_until IS NULL OR claimed_until < ?)
-                ORDER BY updated_at LIMIT ?""", JdbcActivityJournal::tracked, now, limit);
+                WHERE pending = TRUE AND (claimed_until IS NULL OR claimed_until < ?)
+                ORDER BY pending, updated_at LIMIT ?""", JdbcActivityJournal::tracked, now, limit); // the index's order: read in order, stopped at the limit
     }
 
     @Override
@@ -73,8 +74,9 @@ public class JdbcActivityJournal implements ActivityJournal {
     @Override
     public void told(Subject subject, long version, boolean replied) {
         sql.update("""
-                UPDATE activity SET notified_version = GREATEST(notified_version, ?), replied = (replied OR ?)
-                WHERE subject_key = ?""", version, replied, subject.key());
+                UPDATE activity SET notified_version = GREATEST(notified_version, ?), pending = (version > GREATEST(notified_version, ?)),
+                    replied = (replied OR ?)
+                WHERE subject_key = ?""", version, version, replied, subject.key());
     }
 
     @Override

@@ -5,30 +5,13 @@ import jakarta.inject.Singleton;
 
 import javax.sql.DataSource;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.ReentrantLock;
 
-/**
- * Admissions from concurrent requests share a commit (group commit): each request still returns only once its
- * event is kept, but a burst of events costs a commit per group instead of one each.
- */
 @Singleton
 public class JdbcEventInbox implements EventInbox {
     /** The width of {@code aws_events.last_error}. */
     private static final int LAST_ERROR_LENGTH = 500;
     private final Sql sql;
-    /** Admissions waiting for the next commit. */
-    private final Queue<Waiting> waiting = new ConcurrentLinkedQueue<>();
-    /** Held by the one thread committing a group; the others' admissions wait for the next. */
-    private final ReentrantLock committing = new ReentrantLock();
-
-    private record Waiting(ReceivedEvent event, CompletableFuture<Admission> admission) {
-    }
 
     public JdbcEventInbox(DataSource dataSource) {
         this.sql = new Sql(dataSource);
@@ -36,49 +19,6 @@ public class JdbcEventInbox implements EventInbox {
 
     @Override
     public Admission admit(ReceivedEvent event) {
-        if (sql.inUnitOfWork()) {
-            return admitOne(event); // the caller's commit keeps it
-        }
-        Waiting mine = new Waiting(event, new CompletableFuture<>());
-        waiting.add(mine);
-        committing.lock();
-        try {
-            if (!mine.admission().isDone()) {
-                commitWaiting(); // this thread commits every admission waiting now, its own among them
-            }
-        } finally {
-            committing.unlock();
-        }
-        try {
-            return mine.admission().join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
-    }
-
-    private void commitWaiting() {
-        List<Waiting> group = new ArrayList<>();
-        for (Waiting next = waiting.poll(); next != null; next = waiting.poll()) {
-            group.add(next);
-        }
-        try {
-            List<Admission> admissions = sql.together(() -> group.stream().map(each -> admitOne(each.event())).toList());
-            for (int i = 0; i < group.size(); i++) {
-                group.get(i).admission().complete(admissions.get(i));
-            }
-        } catch (RuntimeException groupFailed) {
-            // One bad admission must not refuse the others: each on its own, with its own answer.
-            for (Waiting each : group) {
-                try {
-                    each.admission().complete(sql.together(() -> admitOne(each.event())));
-                } catch (RuntimeException e) {
-                    each.admission().completeExceptionally(e);
-                }
-            }
-        }
-    }
-
-    private Admission admitOne(ReceivedEvent event) {
         // ON CONFLICT DO NOTHING, not a caught unique violation: PostgreSQL would abort the whole transaction.
         int inserted = sql.update("INSERT INTO aws_events (event_id, detail_type, body, received_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 event.id(), event.detailType(), event.body(), event.receivedAt());

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -52,6 +53,11 @@ final class Sql {
                 throw new StoreFailure(sql, e);
             }
         }
+        return updateOnItsOwn(sql, parameters);
+    }
+
+    /** Runs the statement on a connection of its own, committed at once even inside a unit of work on this thread. */
+    int updateOnItsOwn(String sql, Object... parameters) {
         try (Connection connection = dataSource.getConnection()) {
             return update(connection, sql, parameters);
         } catch (SQLException e) {
@@ -139,6 +145,40 @@ final class Sql {
         } catch (SQLException e) {
             throw new StoreFailure("transaction", e);
         }
+    }
+
+    /**
+     * Inside {@link #together}: runs the work so that, when it throws, only its own statements are undone (a
+     * savepoint) and the unit of work goes on without them.
+     */
+    <T> T undoneAloneOnFailure(Supplier<T> work) {
+        Connection bound = bound();
+        if (bound == null) {
+            throw new IllegalStateException("a savepoint needs a unit of work");
+        }
+        Savepoint savepoint;
+        try {
+            savepoint = bound.setSavepoint();
+        } catch (SQLException e) {
+            throw new StoreFailure("savepoint", e);
+        }
+        T result;
+        try {
+            result = work.get();
+        } catch (RuntimeException e) {
+            try {
+                bound.rollback(savepoint);
+            } catch (SQLException rollbackFailed) {
+                e.addSuppressed(new StoreFailure("rollback to savepoint", rollbackFailed));
+            }
+            throw e;
+        }
+        try {
+            bound.releaseSavepoint(savepoint);
+        } catch (SQLException e) {
+            throw new StoreFailure("release savepoint", e);
+        }
+        return result;
     }
 
     /** True inside {@link #together} on this thread: statements are kept by its commit. */

@@ -15,9 +15,14 @@ class DeliverActivityTest {
     private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
     private final InMemoryActivityJournal journal = new InMemoryActivityJournal();
     private final List<String> outbox = new ArrayList<>();
+    /** A subject whose message cannot be rendered (its rendering throws). */
+    private String unrenderable = "none";
     private final DeliverActivity deliver = new DeliverActivity(journal, new ActivityAnnouncer() {
         @Override
         public void show(Tracked tracked) {
+            if (tracked.subject().key().equals(unrenderable)) {
+                throw new IllegalStateException("cannot render " + unrenderable);
+            }
             outbox.add("show " + tracked.subject().key() + " " + ((BuildChange) tracked.change()).status());
         }
 
@@ -25,7 +30,7 @@ class DeliverActivityTest {
         public void replyDone(Tracked tracked) {
             outbox.add("reply " + tracked.subject().key());
         }
-    }, Clock.fixed(NOW, ZoneOffset.UTC));
+    }, new ImmediateUnitOfWork(), Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
     void aBurstOfChangesCostsOneOutboxWriteWithTheLatest() {
@@ -69,6 +74,19 @@ class DeliverActivityTest {
 
         assertThat(deliver.deliverDue()).isZero();
         assertThat(outbox).isEmpty();
+    }
+
+    @Test
+    void aSubjectThatCannotBeToldDoesNotHoldUpTheOthers() {
+        for (String id : List.of("app:5", "app:6", "app:7")) {
+            journal.insert(Tracked.first(Subject.build(id), build(id, "FAILED"), "C1", true, false, null, null, false), NOW);
+        }
+        unrenderable = "build:app:6";
+
+        deliver.deliverDue();
+
+        assertThat(outbox).containsExactlyInAnyOrder("show build:app:5 FAILED", "show build:app:7 FAILED");
+        assertThat(journal.due(NOW, 10)).extracting(tracked -> tracked.subject().key()).containsExactly("build:app:6");
     }
 
     private static BuildChange build(String id, String status) {

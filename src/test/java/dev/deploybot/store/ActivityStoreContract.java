@@ -5,6 +5,7 @@ import dev.deploybot.activity.BuildChange;
 import dev.deploybot.activity.DeploymentChange;
 import dev.deploybot.activity.EventInbox;
 import dev.deploybot.activity.ImagePushed;
+import dev.deploybot.activity.Outbox;
 import dev.deploybot.activity.Subject;
 import dev.deploybot.activity.Tracked;
 import dev.deploybot.core.BuildRecord;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -70,6 +72,69 @@ abstract class ActivityStoreContract extends MigratedDatabase {
         assertThat(inbox.forgetHandledBefore(NOW.plusSeconds(1))).isZero();
         assertThat(inbox.forgetHandledBefore(NOW.plusSeconds(3))).isEqualTo(1);
         assertThat(inbox.admit(event)).isEqualTo(EventInbox.Admission.NEW);
+    }
+
+    @Test
+    void workSharingACommitIsKeptOrDroppedEachOnItsOwn() throws Exception {
+        JdbcUnitOfWork unitOfWork = new JdbcUnitOfWork(dataSource);
+        int threads = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < threads * 5; i++) {
+            String id = "e-shared-" + i;
+            boolean fails = i % 4 == 3;
+            answers.add(pool.submit(() -> {
+                start.await();
+                try {
+                    return unitOfWork.sharedCommit(() -> {
+                        inbox.admit(new EventInbox.ReceivedEvent(id, "CodeBuild Build State Change", null, NOW));
+                        journal.insert(build("app-ci:" + id, "FAILED"), NOW);
+                        if (fails) {
+                            throw new IllegalStateException("the handler failed half way");
+                        }
+                        inbox.handled(id, "recorded", NOW);
+                        return "kept";
+                    });
+                } catch (IllegalStateException e) {
+                    return "failed";
+                }
+            }));
+        }
+        start.countDown();
+        for (int i = 0; i < answers.size(); i++) {
+            String id = "e-shared-" + i;
+            boolean failed = i % 4 == 3;
+            assertThat(answers.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(failed ? "failed" : "kept");
+            assertThat(journal.find(Subject.build("app-ci:" + id))).as(id).matches(found -> found.isPresent() != failed);
+            assertThat(inbox.admit(new EventInbox.ReceivedEvent(id, "CodeBuild Build State Change", null, NOW)))
+                    .as(id).isEqualTo(failed ? EventInbox.Admission.NEW : EventInbox.Admission.HANDLED);
+        }
+        pool.shutdown();
+    }
+
+    @Test
+    void aChannelWithALongBacklogDoesNotHideTheOtherChannelsLetters() {
+        JdbcOutbox outbox = new JdbcOutbox(dataSource);
+        for (int i = 0; i < 30; i++) {
+            outbox.show("build:busy-" + i, "C0BUSY", new Outbox.Content("failed " + i, null), NOW);
+        }
+        outbox.show("release:r-1", "C0PRD", new Outbox.Content("approve?", null), NOW);
+        outbox.reply("release:r-1", "C0PRD", new Outbox.Content("approved", null), NOW);
+
+        List<Outbox.Letter> due = outbox.due(NOW, 10);
+        assertThat(due).filteredOn(letter -> letter.channel().equals("C0BUSY")).extracting(Outbox.Letter::key)
+                .as("the busy channel's oldest, no more").containsExactlyElementsOf(
+                        java.util.stream.IntStream.range(0, 10).mapToObj(i -> "build:busy-" + i).toList());
+        assertThat(due).filteredOn(letter -> letter.channel().equals("C0PRD")).extracting(letter -> letter.content().text())
+                .as("the reply waits for its message").containsExactly("approve?");
+
+        Outbox.Letter approval = due.stream().filter(letter -> "release:r-1".equals(letter.key())).findFirst().orElseThrow();
+        outbox.delivered(approval.id(), approval.version(), "1700000000.000300", NOW);
+        assertThat(outbox.due(NOW, 10)).filteredOn(letter -> letter.channel().equals("C0PRD"))
+                .extracting(Outbox.Letter::threadTs, letter -> letter.content().text())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("1700000000.000300", "approved"));
+        assertThat(outbox.backlog()).isEqualTo(31);
     }
 
     @Test

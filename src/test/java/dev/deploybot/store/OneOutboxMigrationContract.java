@@ -69,7 +69,7 @@ abstract class OneOutboxMigrationContract extends MigratedDatabase {
                 outbox.reply(tracked.subject().key(), tracked.channel(), new Outbox.Content("ended", null), NOW);
             }
         };
-        new DeliverActivity(new JdbcActivityJournal(dataSource), announcer, Clock.fixed(NOW, ZoneOffset.UTC)).deliverDue();
+        new DeliverActivity(new JdbcActivityJournal(dataSource), announcer, new JdbcUnitOfWork(dataSource), Clock.fixed(NOW, ZoneOffset.UTC)).deliverDue();
 
         assertThat(outbox.due(afterMigration, 10))
                 .extracting(Outbox.Letter::channel, Outbox.Letter::ts, Outbox.Letter::threadTs, letter -> letter.content().text())
