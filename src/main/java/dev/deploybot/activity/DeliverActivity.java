@@ -62,6 +62,21 @@ public class DeliverActivity {
         }
     }
 
+    /**
+     * Tells the outbox about subjects just recorded, inside the caller's unit of work, whose writes hold their rows
+     * until it commits: an event's message costs no commit of its own. One that cannot be told now is left to the
+     * next round.
+     */
+    public void tellNow(List<Subject> subjects) {
+        for (Subject subject : subjects) {
+            try {
+                journal.find(subject).filter(Tracked::behind).ifPresent(this::tell);
+            } catch (RuntimeException e) {
+                LOG.debug("{} is handed to the outbox on the next round: {}", subject.key(), e.toString());
+            }
+        }
+    }
+
     /** Answers 1 when it told the outbox, 0 when another replica holds the subject or told it already. */
     private int tellUnderClaim(Tracked tracked) {
         Instant now = clock.instant();

@@ -1,6 +1,7 @@
 package dev.deploybot.events;
 
 import dev.deploybot.activity.Change;
+import dev.deploybot.activity.DeliverActivity;
 import dev.deploybot.activity.EventInbox;
 import dev.deploybot.activity.RecordChange;
 import dev.deploybot.activity.UnitOfWork;
@@ -39,18 +40,18 @@ public class EventIntake {
     private final RecordChange recordChange;
     private final UnitOfWork unitOfWork;
     private final Map<String, EventTranslator> translators;
-    private final DeliveryLoop delivery;
+    private final DeliverActivity deliver;
     private final MeterRegistry meters;
     private final Clock clock;
     private final int maxAttempts;
 
     EventIntake(EventInbox inbox, RecordChange recordChange, UnitOfWork unitOfWork, List<EventTranslator> translators,
-                DeliveryLoop delivery, MeterRegistry meters, Clock clock, EventSettings settings) {
+                DeliverActivity deliver, MeterRegistry meters, Clock clock, EventSettings settings) {
         this.inbox = inbox;
         this.recordChange = recordChange;
         this.unitOfWork = unitOfWork;
         this.translators = translators.stream().collect(Collectors.toMap(EventTranslator::detailType, Function.identity()));
-        this.delivery = delivery;
+        this.deliver = deliver;
         this.meters = meters;
         this.clock = clock;
         this.maxAttempts = settings.maxAttempts();
@@ -202,11 +203,14 @@ public class EventIntake {
             return new Ignored(reason);
         }
         RecordChange.Outcome outcome = recordChange.record(event.change().get());
+        if (outcome instanceof RecordChange.Recorded recorded) {
+            deliver.tellNow(recorded.subjects());
+        }
         inbox.handled(event.id(), outcomeName(outcome), clock.instant());
         return new Handled(outcome);
     }
 
-    /** What follows once the store has kept it: counted, and the outbox woken (after the commit, so it sees the change). */
+    /** What follows once the store has kept it: counted (its message is in the outbox already). */
     private Outcome noticed(ReadEvent event, Outcome outcome) {
         if (outcome instanceof Duplicate) {
             meters.counter("deploybot.events.duplicates").increment();
@@ -214,9 +218,7 @@ public class EventIntake {
             count("deploybot.events.ignored", event.label(), "reason", ignored.why());
         } else if (outcome instanceof Handled handled) {
             count("deploybot.events.handled", event.label(), "outcome", outcomeName(handled.outcome()));
-            if (handled.outcome() instanceof RecordChange.Recorded) {
-                delivery.wake();
-            } else if (handled.outcome() instanceof RecordChange.Unrouted unrouted) {
+            if (handled.outcome() instanceof RecordChange.Unrouted unrouted) {
                 LOG.debug("event {} ({}): {}", event.id(), event.label(), unrouted.why());
             }
         }

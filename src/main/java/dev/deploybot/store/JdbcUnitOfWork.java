@@ -62,6 +62,10 @@ public class JdbcUnitOfWork implements UnitOfWork {
         for (Waiting<?> next = waiting.poll(); next != null; next = waiting.poll()) {
             group.add(next);
         }
+        if (group.size() == 1) {
+            group.get(0).runAlone(sql); // nobody to share with: no savepoint needed
+            return;
+        }
         boolean kept = false;
         try {
             sql.together(() -> {
