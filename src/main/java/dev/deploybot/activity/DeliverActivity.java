@@ -63,16 +63,18 @@ public class DeliverActivity {
     }
 
     /**
-     * Tells the outbox about subjects just recorded, inside the caller's unit of work, whose writes hold their rows
-     * until it commits: an event's message costs no commit of its own. One that cannot be told now is left to the
-     * next round.
+     * Tells the outbox about subjects just recorded as {@code recorded}, inside the caller's unit of work, whose
+     * writes hold their rows until it commits (so what it recorded is still the latest): an event's message costs
+     * no commit of its own. One that cannot be told now is left to the next round.
      */
-    public void tellNow(List<Subject> subjects) {
-        for (Subject subject : subjects) {
+    public void tellNow(List<Tracked> recorded) {
+        for (Tracked tracked : recorded) {
             try {
-                journal.find(subject).filter(Tracked::behind).ifPresent(this::tell);
+                if (tracked.behind()) {
+                    tell(tracked);
+                }
             } catch (RuntimeException e) {
-                LOG.debug("{} is handed to the outbox on the next round: {}", subject.key(), e.toString());
+                LOG.debug("{} is handed to the outbox on the next round: {}", tracked.subject().key(), e.toString());
             }
         }
     }

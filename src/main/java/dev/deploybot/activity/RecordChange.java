@@ -45,8 +45,11 @@ public class RecordChange {
     public sealed interface Outcome permits Recorded, Unchanged, Stale, Unrouted, AlarmNoted, ReleaseNarrated {
     }
 
-    /** Something new to show about these subjects. */
-    public record Recorded(List<Subject> subjects) implements Outcome {
+    /** Something new to show: the subjects as now recorded. */
+    public record Recorded(List<Tracked> tracked) implements Outcome {
+        public List<Subject> subjects() {
+            return tracked.stream().map(Tracked::subject).toList();
+        }
     }
 
     /** Nothing new: the journal already knew all of it. */
@@ -158,7 +161,7 @@ public class RecordChange {
         if (!routing.announceImages()) {
             return new Unrouted("image announcements are off");
         }
-        List<Subject> recorded = new ArrayList<>();
+        List<Tracked> recorded = new ArrayList<>();
         Outcome last = new Unrouted("no environment releases from " + change.repository() + ":" + change.tag());
         for (Environment environment : environments.all()) {
             boolean releasesIt = environment.release()
@@ -171,7 +174,7 @@ public class RecordChange {
             last = apply(Tracked.first(subject, change, environment.channel(), true, false, null, environment.name(), false),
                     true, false);
             if (last instanceof Recorded done) {
-                recorded.addAll(done.subjects());
+                recorded.addAll(done.tracked());
             }
         }
         return recorded.isEmpty() ? last : new Recorded(recorded);
@@ -184,7 +187,7 @@ public class RecordChange {
             Optional<Tracked> known = journal.find(subject);
             if (known.isEmpty()) {
                 if (journal.insert(initial, clock.instant())) {
-                    return new Recorded(List.of(subject));
+                    return new Recorded(List.of(initial));
                 }
                 continue;
             }
@@ -197,8 +200,9 @@ public class RecordChange {
             if (sameNews(merged, current.change()) && (current.announce() || !announceNow)) {
                 return new Unchanged(subject);
             }
-            if (journal.replace(current.withChange(merged, announceNow, retryable), current.version(), clock.instant())) {
-                return new Recorded(List.of(subject));
+            Tracked advanced = current.withChange(merged, announceNow, retryable);
+            if (journal.replace(advanced, current.version(), clock.instant())) {
+                return new Recorded(List.of(advanced));
             }
         }
         throw new IllegalStateException("could not record a change of " + subject.key() + ": too much contention");

@@ -204,7 +204,7 @@ public class EventIntake {
         }
         RecordChange.Outcome outcome = recordChange.record(event.change().get());
         if (outcome instanceof RecordChange.Recorded recorded) {
-            deliver.tellNow(recorded.subjects());
+            deliver.tellNow(recorded.tracked());
         }
         inbox.handled(event.id(), outcomeName(outcome), clock.instant());
         return new Handled(outcome);

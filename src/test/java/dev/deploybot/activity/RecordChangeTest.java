@@ -56,7 +56,8 @@ class RecordChangeTest {
         RecordChange record = recordChange(new Routing(List.of(), true));
         ImagePushed pushed = new ImagePushed("team/app", "latest", DIGEST, NOW);
 
-        assertThat(record.record(pushed)).isEqualTo(new RecordChange.Recorded(List.of(imageOf("prd"))));
+        assertThat(record.record(pushed)).isInstanceOfSatisfying(RecordChange.Recorded.class,
+                recorded -> assertThat(recorded.subjects()).containsExactly(imageOf("prd")));
         Tracked tracked = journal.find(imageOf("prd")).orElseThrow();
         assertThat(tracked.channel()).isEqualTo("C0PRD");
         assertThat(tracked.environment()).isEqualTo("prd");

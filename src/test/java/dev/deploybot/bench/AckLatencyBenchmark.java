@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * JVM, over loopback; the two take turns at each rate.
  */
 final class AckLatencyBenchmark {
-    private static final int SECONDS_PER_RATE = 10;
+    private static final int SECONDS_PER_RATE = 15;
 
     private AckLatencyBenchmark() {
     }
@@ -27,9 +27,10 @@ final class AckLatencyBenchmark {
     static List<Row> measure(Contenders contenders, int... rates) throws Exception {
         List<Row> rows = new ArrayList<>();
         try (Served bot = contenders.bot(); Served bare = contenders.bare()) {
-            // Warm-up: the JIT, the pools, Bolt's first auth.test.
-            run(bot.requests(), 200, 5);
-            run(bare.requests(), 200, 5);
+            // Warm-up: the JIT (which on two cores competes with the requests while it compiles), the pools,
+            // Bolt's first auth.test. Long enough for both programs to reach their steady state.
+            run(bot.requests(), 300, 15);
+            run(bare.requests(), 300, 15);
             for (int rate : rates) {
                 Result ofBot = run(bot.requests(), rate, SECONDS_PER_RATE);
                 Result ofBare = run(bare.requests(), rate, SECONDS_PER_RATE);
