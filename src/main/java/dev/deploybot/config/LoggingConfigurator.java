@@ -3,12 +3,12 @@ package dev.deploybot.config;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
@@ -16,10 +16,10 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * {@code logback.xml}: reading XML loaded some 500 classes of logback's configuration machinery and was about a
  * tenth of the start-up time.
  * <p>
- * One console appender: text by default, {@code LOG_FORMAT=json} for one JSON object per line (CloudWatch Logs
- * Insights, Loki, Datadog) with the MDC fields request, release and environment. Bounded in both formats: a
- * message is cut at 500 characters and a stack trace at 30 frames, so no line carries more than a few hundred
- * characters of anything that came from outside.
+ * One console appender: text by default ({@link BoundedTextLayout}), {@code LOG_FORMAT=json} for one JSON object
+ * per line ({@link BoundedJsonEncoder}: CloudWatch Logs Insights, Loki, Datadog), both with the MDC fields request,
+ * release and environment. Bounded in both formats: a message is cut at 500 characters and a stack trace at 30
+ * frames, so no line carries more than a few hundred characters of anything that came from outside.
  * <p>
  * A {@code logback-test.xml} on the class path or a file named by {@code -Dlogback.configurationFile} still wins:
  * this configurator then steps aside for logback's own.
@@ -29,8 +29,6 @@ public class LoggingConfigurator extends ContextAwareBase implements Configurato
     static final String FORMAT = "LOG_FORMAT";
     static final String JSON = "json";
     static final String TEXT = "text";
-    private static final String TEXT_PATTERN =
-            "%d{ISO8601} %-5level [%thread] %logger{36} -%replace( [%mdc]){' \\[\\]', ''} %.-500msg%n%.-4000ex{30}";
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
@@ -64,9 +62,12 @@ public class LoggingConfigurator extends ContextAwareBase implements Configurato
     }
 
     private static Encoder<ILoggingEvent> text(LoggerContext context) {
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        BoundedTextLayout layout = new BoundedTextLayout();
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
-        encoder.setPattern(TEXT_PATTERN);
+        encoder.setLayout(layout);
         encoder.start();
         return encoder;
     }
