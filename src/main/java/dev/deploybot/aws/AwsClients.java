@@ -21,6 +21,11 @@ import java.time.Duration;
  * that is what lets {@code AWS_ENDPOINT_URL} and {@code AWS_ENDPOINT_URL_<SERVICE>} (and their
  * {@code aws.endpointUrl*} system properties) point the bot at a proxy or a test double. Every client has
  * a call budget and is metered: build new ones with {@link #budgeted}.
+ * <p>
+ * Adapters take their client as a {@code Provider} and ask it on each call: a client is built on the first AWS
+ * call that needs it, not with the adapter. Building the seven clients loads some 1,400 SDK classes, and the
+ * adapters are created with the Slack controller, so eager clients delayed the first answered command after
+ * every start.
  */
 @Factory
 public class AwsClients {

@@ -3,6 +3,7 @@ package dev.deploybot.aws;
 import dev.deploybot.release.AlarmState;
 import dev.deploybot.release.AlarmStates;
 import jakarta.inject.Singleton;
+import jakarta.inject.Provider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.AlarmType;
@@ -24,9 +25,9 @@ public class CloudWatchAlarmStates implements AlarmStates {
     static final String SERVICE = "CloudWatch";
     private static final int NAMES_PER_CALL = 100;
 
-    private final CloudWatchClient cloudWatch;
+    private final Provider<CloudWatchClient> cloudWatch;
 
-    public CloudWatchAlarmStates(CloudWatchClient cloudWatch) {
+    public CloudWatchAlarmStates(Provider<CloudWatchClient> cloudWatch) {
         this.cloudWatch = cloudWatch;
     }
 
@@ -40,7 +41,7 @@ public class CloudWatchAlarmStates implements AlarmStates {
                 String next = token;
                 DescribeAlarmsResponse response;
                 try {
-                    response = cloudWatch.describeAlarms(r -> r.alarmNames(batch)
+                    response = cloudWatch.get().describeAlarms(r -> r.alarmNames(batch)
                             .alarmTypes(AlarmType.METRIC_ALARM, AlarmType.COMPOSITE_ALARM).nextToken(next));
                 } catch (SdkException e) {
                     throw AwsFailures.translate(SERVICE, e);

@@ -4,6 +4,7 @@ import dev.deploybot.build.BuildRequest;
 import dev.deploybot.build.BuildRunner;
 import dev.deploybot.build.StartedBuild;
 import jakarta.inject.Singleton;
+import jakarta.inject.Provider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.codebuild.CodeBuildClient;
 import software.amazon.awssdk.services.codebuild.model.Build;
@@ -13,9 +14,9 @@ import software.amazon.awssdk.services.codebuild.model.StartBuildRequest;
 
 @Singleton
 public class CodeBuildRunner implements BuildRunner {
-    private final CodeBuildClient codeBuild;
+    private final Provider<CodeBuildClient> codeBuild;
 
-    public CodeBuildRunner(CodeBuildClient codeBuild) {
+    public CodeBuildRunner(Provider<CodeBuildClient> codeBuild) {
         this.codeBuild = codeBuild;
     }
 
@@ -33,7 +34,7 @@ public class CodeBuildRunner implements BuildRunner {
                     .toList());
         }
         try {
-            Build build = codeBuild.startBuild(startBuild.build()).build();
+            Build build = codeBuild.get().startBuild(startBuild.build()).build();
             String logs = build.logs() == null ? null : build.logs().deepLink();
             return new StartedBuild(build.id(), build.projectName(), build.buildNumber() == null ? 0 : build.buildNumber(), logs);
         } catch (SdkException e) {

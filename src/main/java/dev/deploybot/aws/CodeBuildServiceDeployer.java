@@ -8,6 +8,7 @@ import dev.deploybot.deploy.DeploymentStatus;
 import dev.deploybot.core.Progress;
 import dev.deploybot.deploy.ServiceDeployer;
 import jakarta.inject.Singleton;
+import jakarta.inject.Provider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.codebuild.CodeBuildClient;
 import software.amazon.awssdk.services.codebuild.model.BatchGetBuildsResponse;
@@ -34,9 +35,9 @@ public class CodeBuildServiceDeployer implements ServiceDeployer {
     private static final String SERVICE = "CodeBuild";
     private static final Set<String> FAILED = Set.of("FAILED", "FAULT", "TIMED_OUT", "STOPPED");
 
-    private final CodeBuildClient codeBuild;
+    private final Provider<CodeBuildClient> codeBuild;
 
-    public CodeBuildServiceDeployer(CodeBuildClient codeBuild) {
+    public CodeBuildServiceDeployer(Provider<CodeBuildClient> codeBuild) {
         this.codeBuild = codeBuild;
     }
 
@@ -59,7 +60,7 @@ public class CodeBuildServiceDeployer implements ServiceDeployer {
         }
         try {
             // No sourceVersion: the project deploys from its configured source; only the image changes.
-            Build build = codeBuild.startBuild(r -> r.projectName(settings.project())
+            Build build = codeBuild.get().startBuild(r -> r.projectName(settings.project())
                     .environmentVariablesOverride(variables)
                     .idempotencyToken("release-" + requestId)).build();
             return new DeploymentHandle(build.id(), primary.uri());
@@ -72,7 +73,7 @@ public class CodeBuildServiceDeployer implements ServiceDeployer {
     public DeploymentStatus check(Environment.DeploySettings settings, DeploymentHandle handle) {
         BatchGetBuildsResponse response;
         try {
-            response = codeBuild.batchGetBuilds(r -> r.ids(handle.id()));
+            response = codeBuild.get().batchGetBuilds(r -> r.ids(handle.id()));
         } catch (SdkException e) {
             throw AwsFailures.translate(SERVICE, e);
         }
@@ -111,7 +112,7 @@ public class CodeBuildServiceDeployer implements ServiceDeployer {
     @Override
     public void stop(Environment.DeploySettings settings, DeploymentHandle handle) {
         try {
-            codeBuild.stopBuild(r -> r.id(handle.id()));
+            codeBuild.get().stopBuild(r -> r.id(handle.id()));
         } catch (SdkException e) {
             throw AwsFailures.translate("CodeBuild", e);
         }

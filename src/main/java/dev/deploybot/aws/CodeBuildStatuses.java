@@ -3,6 +3,7 @@ package dev.deploybot.aws;
 import dev.deploybot.activity.BuildChange;
 import dev.deploybot.activity.BuildStatuses;
 import jakarta.inject.Singleton;
+import jakarta.inject.Provider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.codebuild.CodeBuildClient;
 import software.amazon.awssdk.services.codebuild.model.BatchGetBuildsResponse;
@@ -18,10 +19,10 @@ import java.util.stream.Collectors;
 /** {@code BatchGetBuilds}, read into the same shape CodeBuild's events are. */
 @Singleton
 public class CodeBuildStatuses implements BuildStatuses {
-    private final CodeBuildClient codeBuild;
+    private final Provider<CodeBuildClient> codeBuild;
     private final Clock clock;
 
-    public CodeBuildStatuses(CodeBuildClient codeBuild, Clock clock) {
+    public CodeBuildStatuses(Provider<CodeBuildClient> codeBuild, Clock clock) {
         this.codeBuild = codeBuild;
         this.clock = clock;
     }
@@ -33,7 +34,7 @@ public class CodeBuildStatuses implements BuildStatuses {
         }
         BatchGetBuildsResponse response;
         try {
-            response = codeBuild.batchGetBuilds(r -> r.ids(buildIds));
+            response = codeBuild.get().batchGetBuilds(r -> r.ids(buildIds));
         } catch (SdkException e) {
             throw AwsFailures.translate("CodeBuild", e);
         }

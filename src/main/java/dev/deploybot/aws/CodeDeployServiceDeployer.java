@@ -7,6 +7,7 @@ import dev.deploybot.deploy.DeploymentStatus;
 import dev.deploybot.core.Progress;
 import dev.deploybot.deploy.ServiceDeployer;
 import jakarta.inject.Singleton;
+import jakarta.inject.Provider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
 import software.amazon.awssdk.services.codedeploy.model.DeploymentInfo;
@@ -31,11 +32,11 @@ public class CodeDeployServiceDeployer implements ServiceDeployer {
     private static final String SERVICE = "CodeDeploy";
     private static final List<String> ACTIVE_STATUSES = List.of("Created", "Queued", "InProgress", "Baking", "Ready");
 
-    private final CodeDeployClient codeDeploy;
+    private final Provider<CodeDeployClient> codeDeploy;
     private final EcsServices services;
     private final PinnedTaskDefinition taskDefinitions;
 
-    public CodeDeployServiceDeployer(EcsClient ecs, CodeDeployClient codeDeploy) {
+    public CodeDeployServiceDeployer(Provider<EcsClient> ecs, Provider<CodeDeployClient> codeDeploy) {
         this.codeDeploy = codeDeploy;
         this.services = new EcsServices(ecs);
         this.taskDefinitions = new PinnedTaskDefinition(ecs);
@@ -56,7 +57,7 @@ public class CodeDeployServiceDeployer implements ServiceDeployer {
         String routed = PinnedTaskDefinition.container(running.definition(), settings.container());
         EcsAppSpec appSpec = new EcsAppSpec(revision, routed, settings.containerPort());
         try {
-            String id = codeDeploy.createDeployment(r -> r.applicationName(settings.application())
+            String id = codeDeploy.get().createDeployment(r -> r.applicationName(settings.application())
                     .deploymentGroupName(settings.deploymentGroup())
                     .deploymentConfigName(settings.deploymentConfig().orElse(null))
                     .description(description(requestId, images))
@@ -106,7 +107,7 @@ public class CodeDeployServiceDeployer implements ServiceDeployer {
 
     private Optional<String> activeDeploymentOf(Environment.DeploySettings settings, EcsAppSpec appSpec) {
         try {
-            List<String> active = codeDeploy.listDeployments(r -> r.applicationName(settings.application())
+            List<String> active = codeDeploy.get().listDeployments(r -> r.applicationName(settings.application())
                     .deploymentGroupName(settings.deploymentGroup())
                     .includeOnlyStatusesWithStrings(ACTIVE_STATUSES)).deployments();
             return active.stream().filter(id -> deploys(deployment(id), appSpec)).findFirst();
@@ -126,7 +127,7 @@ public class CodeDeployServiceDeployer implements ServiceDeployer {
 
     private DeploymentInfo deployment(String id) {
         try {
-            return codeDeploy.getDeployment(r -> r.deploymentId(id)).deploymentInfo();
+            return codeDeploy.get().getDeployment(r -> r.deploymentId(id)).deploymentInfo();
         } catch (SdkException e) {
             throw AwsFailures.translate(SERVICE, e);
         }
@@ -135,7 +136,7 @@ public class CodeDeployServiceDeployer implements ServiceDeployer {
     @Override
     public void stop(Environment.DeploySettings settings, DeploymentHandle handle) {
         try {
-            codeDeploy.stopDeployment(r -> r.deploymentId(handle.id()).autoRollbackEnabled(true));
+            codeDeploy.get().stopDeployment(r -> r.deploymentId(handle.id()).autoRollbackEnabled(true));
         } catch (software.amazon.awssdk.services.codedeploy.model.DeploymentAlreadyCompletedException done) {
             // Nothing left to stop.
         } catch (SdkException e) {

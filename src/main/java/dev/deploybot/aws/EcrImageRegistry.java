@@ -6,6 +6,7 @@ import dev.deploybot.release.ImageRegistry;
 import dev.deploybot.release.Manifest;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import jakarta.inject.Provider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.BatchGetImageResponse;
@@ -48,16 +49,16 @@ public class EcrImageRegistry implements ImageRegistry {
     private record CachedRepository(Repository repository, Instant fetchedAt) {
     }
 
-    private final EcrClient ecr;
+    private final Provider<EcrClient> ecr;
     private final Clock clock;
     private final Map<String, CachedRepository> repositories = new ConcurrentHashMap<>();
 
     @Inject
-    public EcrImageRegistry(EcrClient ecr) {
+    public EcrImageRegistry(Provider<EcrClient> ecr) {
         this(ecr, Clock.systemUTC());
     }
 
-    EcrImageRegistry(EcrClient ecr, Clock clock) {
+    EcrImageRegistry(Provider<EcrClient> ecr, Clock clock) {
         this.ecr = ecr;
         this.clock = clock;
     }
@@ -101,7 +102,7 @@ public class EcrImageRegistry implements ImageRegistry {
     private List<Image> batchGet(String repository, List<ImageIdentifier> ids) {
         BatchGetImageResponse response;
         try {
-            response = ecr.batchGetImage(r -> r.repositoryName(repository).imageIds(ids)
+            response = ecr.get().batchGetImage(r -> r.repositoryName(repository).imageIds(ids)
                     .acceptedMediaTypes(ACCEPTED_MEDIA_TYPES));
         } catch (SdkException e) {
             throw AwsFailures.translate("ECR", e);
@@ -120,7 +121,7 @@ public class EcrImageRegistry implements ImageRegistry {
     @Override
     public Optional<ImageDetails> describe(String repository, String digest) {
         try {
-            List<ImageDetail> details = ecr.describeImages(r -> r.repositoryName(repository)
+            List<ImageDetail> details = ecr.get().describeImages(r -> r.repositoryName(repository)
                     .imageIds(ImageIdentifier.builder().imageDigest(digest).build())).imageDetails();
             return details.stream().findFirst()
                     .map(detail -> new ImageDetails(detail.imageDigest(), detail.imageTags(), detail.imagePushedAt()));
@@ -152,7 +153,7 @@ public class EcrImageRegistry implements ImageRegistry {
     public TagResult tag(String repository, String tag, Manifest manifest) {
         try {
             // The digest makes ECR refuse the write if anything on the way altered the manifest's bytes.
-            ecr.putImage(r -> r.repositoryName(repository).imageTag(tag)
+            ecr.get().putImage(r -> r.repositoryName(repository).imageTag(tag)
                     .imageManifest(manifest.body())
                     .imageManifestMediaType(manifest.mediaType())
                     .imageDigest(manifest.digest()));
@@ -180,7 +181,7 @@ public class EcrImageRegistry implements ImageRegistry {
             return cached.repository();
         }
         try {
-            Repository fresh = ecr.describeRepositories(r -> r.repositoryNames(repository)).repositories().stream()
+            Repository fresh = ecr.get().describeRepositories(r -> r.repositoryNames(repository)).repositories().stream()
                     .findFirst().orElseThrow(() -> new ExternalFailure("ECR", "RepositoryNotFoundException",
                             "no description of " + repository, false, null));
             repositories.put(repository, new CachedRepository(fresh, now));

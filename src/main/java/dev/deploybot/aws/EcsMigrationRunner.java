@@ -6,6 +6,7 @@ import dev.deploybot.deploy.ContainerImages;
 import dev.deploybot.deploy.MigrationRunner;
 import dev.deploybot.deploy.MigrationTask;
 import jakarta.inject.Singleton;
+import jakarta.inject.Provider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -48,12 +49,12 @@ public class EcsMigrationRunner implements MigrationRunner {
     private static final Logger LOG = LoggerFactory.getLogger(EcsMigrationRunner.class);
     private static final String SERVICE = EcsServices.SERVICE;
 
-    private final EcsClient ecs;
-    private final CloudWatchLogsClient logs;
+    private final Provider<EcsClient> ecs;
+    private final Provider<CloudWatchLogsClient> logs;
     private final EcsServices services;
     private final PinnedTaskDefinition taskDefinitions;
 
-    public EcsMigrationRunner(EcsClient ecs, CloudWatchLogsClient logs) {
+    public EcsMigrationRunner(Provider<EcsClient> ecs, Provider<CloudWatchLogsClient> logs) {
         this.ecs = ecs;
         this.logs = logs;
         this.services = new EcsServices(ecs);
@@ -86,7 +87,7 @@ public class EcsMigrationRunner implements MigrationRunner {
         String revision = taskDefinitions.revisionRunning(source, pins);
         RunTaskResponse response;
         try {
-            response = ecs.runTask(runTask(running, service, migration, revision, marker, releaseId));
+            response = ecs.get().runTask(runTask(running, service, migration, revision, marker, releaseId));
         } catch (SdkException e) {
             throw AwsFailures.translate(SERVICE, e);
         }
@@ -151,7 +152,7 @@ public class EcsMigrationRunner implements MigrationRunner {
     private Optional<Task> startedBefore(String cluster, String marker) {
         try {
             for (DesiredStatus status : List.of(DesiredStatus.RUNNING, DesiredStatus.STOPPED)) {
-                List<String> arns = ecs.listTasks(r -> r.cluster(cluster).startedBy(marker).desiredStatus(status)).taskArns();
+                List<String> arns = ecs.get().listTasks(r -> r.cluster(cluster).startedBy(marker).desiredStatus(status)).taskArns();
                 if (!arns.isEmpty()) {
                     return describeTask(cluster, arns.get(arns.size() - 1));
                 }
@@ -165,7 +166,7 @@ public class EcsMigrationRunner implements MigrationRunner {
     private Optional<Task> describeTask(String cluster, String arn) {
         DescribeTasksResponse response;
         try {
-            response = ecs.describeTasks(r -> r.cluster(cluster).tasks(arn));
+            response = ecs.get().describeTasks(r -> r.cluster(cluster).tasks(arn));
         } catch (SdkException e) {
             throw AwsFailures.translate(SERVICE, e);
         }
@@ -194,7 +195,7 @@ public class EcsMigrationRunner implements MigrationRunner {
     }
 
     private String region() {
-        Region region = ecs.serviceClientConfiguration().region();
+        Region region = ecs.get().serviceClientConfiguration().region();
         return region == null ? "us-east-1" : region.id();
     }
 
@@ -237,7 +238,7 @@ public class EcsMigrationRunner implements MigrationRunner {
         }
         MigrationTask.LogStream stream = task.logs().get();
         try {
-            return logs.getLogEvents(r -> r.logGroupName(stream.group()).logStreamName(stream.stream())
+            return logs.get().getLogEvents(r -> r.logGroupName(stream.group()).logStreamName(stream.stream())
                             .startFromHead(false).limit(lines))
                     .events().stream().map(OutputLogEvent::message).toList();
         } catch (SdkException e) {
@@ -251,7 +252,7 @@ public class EcsMigrationRunner implements MigrationRunner {
     @Override
     public void stop(DeploySettings service, MigrationTask task, String reason) {
         try {
-            ecs.stopTask(r -> r.cluster(service.cluster()).task(task.id()).reason(reason));
+            ecs.get().stopTask(r -> r.cluster(service.cluster()).task(task.id()).reason(reason));
         } catch (SdkException e) {
             throw AwsFailures.translate(SERVICE, e);
         }

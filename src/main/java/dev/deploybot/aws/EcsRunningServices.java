@@ -4,6 +4,7 @@ import dev.deploybot.core.Environment;
 import dev.deploybot.release.RunningServices;
 import dev.deploybot.release.ServiceSnapshot;
 import jakarta.inject.Singleton;
+import jakarta.inject.Provider;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.Service;
@@ -14,7 +15,7 @@ public class EcsRunningServices implements RunningServices {
     private final EcsServices services;
     private final PinnedTaskDefinition taskDefinitions;
 
-    public EcsRunningServices(EcsClient ecs) {
+    public EcsRunningServices(Provider<EcsClient> ecs) {
         this.services = new EcsServices(ecs);
         this.taskDefinitions = new PinnedTaskDefinition(ecs);
     }

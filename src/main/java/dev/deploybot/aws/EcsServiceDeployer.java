@@ -7,6 +7,7 @@ import dev.deploybot.deploy.DeploymentStatus;
 import dev.deploybot.core.Progress;
 import dev.deploybot.deploy.ServiceDeployer;
 import jakarta.inject.Singleton;
+import jakarta.inject.Provider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Deployment;
@@ -27,11 +28,11 @@ public class EcsServiceDeployer implements ServiceDeployer {
     private static final String SERVICE = EcsServices.SERVICE;
     private static final String FAILED_EVENT = ") deployment failed: ";
 
-    private final EcsClient ecs;
+    private final Provider<EcsClient> ecs;
     private final EcsServices services;
     private final PinnedTaskDefinition taskDefinitions;
 
-    public EcsServiceDeployer(EcsClient ecs) {
+    public EcsServiceDeployer(Provider<EcsClient> ecs) {
         this.ecs = ecs;
         this.services = new EcsServices(ecs);
         this.taskDefinitions = new PinnedTaskDefinition(ecs);
@@ -54,7 +55,7 @@ public class EcsServiceDeployer implements ServiceDeployer {
         String revision = taskDefinitions.revisionRunning(running, pins);
         Service updated;
         try {
-            updated = ecs.updateService(r -> r.cluster(settings.cluster()).service(settings.service())
+            updated = ecs.get().updateService(r -> r.cluster(settings.cluster()).service(settings.service())
                     .taskDefinition(revision)).service();
         } catch (SdkException e) {
             throw AwsFailures.translate(SERVICE, e);

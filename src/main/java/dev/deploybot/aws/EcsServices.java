@@ -1,6 +1,7 @@
 package dev.deploybot.aws;
 
 import dev.deploybot.core.ExternalFailure;
+import jakarta.inject.Provider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
@@ -13,16 +14,16 @@ import java.util.Optional;
 final class EcsServices {
     static final String SERVICE = "ECS";
 
-    private final EcsClient ecs;
+    private final Provider<EcsClient> ecs;
 
-    EcsServices(EcsClient ecs) {
+    EcsServices(Provider<EcsClient> ecs) {
         this.ecs = ecs;
     }
 
     Service describe(String cluster, String service) {
         DescribeServicesResponse response;
         try {
-            response = ecs.describeServices(r -> r.cluster(cluster).services(service));
+            response = ecs.get().describeServices(r -> r.cluster(cluster).services(service));
         } catch (SdkException e) {
             throw AwsFailures.translate(SERVICE, e);
         }

@@ -2,6 +2,7 @@ package dev.deploybot.aws;
 
 import dev.deploybot.core.ExternalFailure;
 import dev.deploybot.deploy.ContainerImages;
+import jakarta.inject.Provider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
@@ -25,7 +26,7 @@ import java.util.Optional;
 final class PinnedTaskDefinition {
     private static final String SERVICE = EcsServices.SERVICE;
 
-    private final EcsClient ecs;
+    private final Provider<EcsClient> ecs;
     /** Revisions registered by this process, by family and images, so a retried start registers no second copy. */
     private final Map<String, String> registered = java.util.Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, false) {
@@ -35,7 +36,7 @@ final class PinnedTaskDefinition {
                 }
             });
 
-    PinnedTaskDefinition(EcsClient ecs) {
+    PinnedTaskDefinition(Provider<EcsClient> ecs) {
         this.ecs = ecs;
     }
 
@@ -68,7 +69,7 @@ final class PinnedTaskDefinition {
     Source describe(String taskDefinition) {
         DescribeTaskDefinitionResponse response;
         try {
-            response = ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinition).include(TaskDefinitionField.TAGS));
+            response = ecs.get().describeTaskDefinition(r -> r.taskDefinition(taskDefinition).include(TaskDefinitionField.TAGS));
         } catch (SdkException e) {
             throw AwsFailures.translate(SERVICE, e);
         }
@@ -105,7 +106,7 @@ final class PinnedTaskDefinition {
             return registered;
         }
         try {
-            String arn = ecs.registerTaskDefinition(copyWithImages(source, pins)).taskDefinition().taskDefinitionArn();
+            String arn = ecs.get().registerTaskDefinition(copyWithImages(source, pins)).taskDefinition().taskDefinitionArn();
             this.registered.put(key, arn);
             return arn;
         } catch (SdkException e) {

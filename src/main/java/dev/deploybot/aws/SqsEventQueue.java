@@ -4,6 +4,7 @@ import dev.deploybot.activity.EventQueue;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
+import jakarta.inject.Provider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -26,10 +27,10 @@ public class SqsEventQueue implements EventQueue {
     private static final Logger LOG = LoggerFactory.getLogger(SqsEventQueue.class);
     /** SQS takes at most 10 entries per batch call. */
     private static final int MAX_BATCH = 10;
-    private final SqsClient sqs;
+    private final Provider<SqsClient> sqs;
     private final String queueUrl;
 
-    public SqsEventQueue(SqsClient sqs, @Value("${deploybot.events.sqs.queue-url}") String queueUrl) {
+    public SqsEventQueue(Provider<SqsClient> sqs, @Value("${deploybot.events.sqs.queue-url}") String queueUrl) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
     }
@@ -37,7 +38,7 @@ public class SqsEventQueue implements EventQueue {
     @Override
     public List<QueuedMessage> receive(int max, Duration wait, Duration visibility) {
         try {
-            return sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(max)
+            return sqs.get().receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(max)
                             .waitTimeSeconds((int) wait.toSeconds()).visibilityTimeout(seconds(visibility))
                             .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
                     .messages().stream().map(SqsEventQueue::queued).toList();
@@ -50,7 +51,7 @@ public class SqsEventQueue implements EventQueue {
     public void delete(List<QueuedMessage> messages) {
         for (List<QueuedMessage> batch : batches(messages)) {
             try {
-                failures("delete", sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(IntStream.range(0, batch.size())
+                failures("delete", sqs.get().deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(IntStream.range(0, batch.size())
                         .mapToObj(i -> DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i))
                                 .receiptHandle(batch.get(i).receipt()).build()).toList())).failed());
             } catch (SdkException e) {
@@ -63,7 +64,7 @@ public class SqsEventQueue implements EventQueue {
     public void setVisibility(List<QueuedMessage> messages, Duration visibility) {
         for (List<QueuedMessage> batch : batches(messages)) {
             try {
-                failures("change the visibility of", sqs.changeMessageVisibilityBatch(r -> r.queueUrl(queueUrl)
+                failures("change the visibility of", sqs.get().changeMessageVisibilityBatch(r -> r.queueUrl(queueUrl)
                         .entries(IntStream.range(0, batch.size()).mapToObj(i -> ChangeMessageVisibilityBatchRequestEntry.builder()
                                 .id(Integer.toString(i)).receiptHandle(batch.get(i).receipt())
                                 .visibilityTimeout(seconds(visibility)).build()).toList())).failed());

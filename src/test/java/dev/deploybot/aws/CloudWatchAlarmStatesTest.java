@@ -31,7 +31,7 @@ class CloudWatchAlarmStatesTest {
         aws = FakeAws.start();
         aws.setClock(Clock.fixed(FIRED, ZoneOffset.UTC));
         client = aws.client(CloudWatchClient.builder());
-        alarms = new CloudWatchAlarmStates(client);
+        alarms = new CloudWatchAlarmStates(() -> client);
     }
 
     @AfterEach

@@ -42,7 +42,7 @@ class CodeBuildServiceDeployerTest {
         fake = FakeAws.start();
         fake.codeBuild().createProject(PROJECT);
         codeBuild = fake.client(CodeBuildClient.builder());
-        deployer = new CodeBuildServiceDeployer(codeBuild);
+        deployer = new CodeBuildServiceDeployer(() -> codeBuild);
     }
 
     @AfterEach

@@ -57,7 +57,7 @@ class CodeDeployServiceDeployerTest {
         fake.codeDeploy().createApplication(APP, GROUP, CLUSTER, SERVICE);
         ecs = fake.client(EcsClient.builder());
         codeDeploy = fake.client(CodeDeployClient.builder());
-        deployer = new CodeDeployServiceDeployer(ecs, codeDeploy);
+        deployer = new CodeDeployServiceDeployer(() -> ecs, () -> codeDeploy);
     }
 
     @AfterEach

@@ -22,7 +22,7 @@ class EcrImageRegistryContractTest extends ImageRegistryContract {
         fake = FakeAws.start();
         ecr = EcrClient.builder().endpointOverride(fake.endpoint()).region(Region.EU_WEST_1)
                 .credentialsProvider(FakeAws.credentials()).httpClient(UrlConnectionHttpClient.create()).build();
-        registry = new EcrImageRegistry(ecr, Clock.systemUTC());
+        registry = new EcrImageRegistry(() -> ecr, Clock.systemUTC());
     }
 
     @AfterEach

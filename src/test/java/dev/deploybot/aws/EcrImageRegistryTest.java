@@ -52,7 +52,7 @@ class EcrImageRegistryTest {
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
         clock = new SteppingClock(PUSHED);
-        registry = new EcrImageRegistry(ecr, clock);
+        registry = new EcrImageRegistry(() -> ecr, clock);
     }
 
     @AfterEach

@@ -72,7 +72,7 @@ class EcsMigrationRunnerTest {
                 Map.of("name", "log-router", "image", FLUENT_BIT, "essential", false)))));
         ecs = fake.client(EcsClient.builder());
         logs = fake.client(CloudWatchLogsClient.builder());
-        migration = new RunMigration(new EcsMigrationRunner(ecs, logs), clock, duration -> {
+        migration = new RunMigration(new EcsMigrationRunner(() -> ecs, () -> logs), clock, duration -> {
             clock.advance(duration);
             if (!whileWaiting.isEmpty()) {
                 whileWaiting.remove(0).accept(onlyTask().get("taskArn").asText());
@@ -161,7 +161,7 @@ class EcsMigrationRunnerTest {
 
     @Test
     void aRestartWhileTheTaskRunsWaitsForItInsteadOfStartingAnother() {
-        RunMigration interrupted = new RunMigration(new EcsMigrationRunner(ecs, logs), clock, duration -> {
+        RunMigration interrupted = new RunMigration(new EcsMigrationRunner(() -> ecs, () -> logs), clock, duration -> {
             throw new InterruptedException("shutting down");
         });
         MigrationOutcome beforeCrash = interrupted.run(SERVICE, MIGRATION, IMAGES, "r-1", POLL, () -> true, launched::add);

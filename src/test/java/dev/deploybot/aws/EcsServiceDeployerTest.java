@@ -57,7 +57,7 @@ class EcsServiceDeployerTest {
                         "operatingSystemFamily", "LINUX")))
                 .with("ephemeralStorage", JSON.valueToTree(Map.of("sizeInGiB", 30))));
         ecs = fake.client(EcsClient.builder());
-        deployer = new EcsServiceDeployer(ecs);
+        deployer = new EcsServiceDeployer(() -> ecs);
     }
 
     @AfterEach

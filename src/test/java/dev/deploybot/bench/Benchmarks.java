@@ -16,13 +16,13 @@ public final class Benchmarks {
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args.length > 0 ? args[0] : "target/deploybot.jar");
-        Path bareClasses = Path.of(args.length > 1 ? args[1] : "target/bench-classes");
+        Path bareJar = Path.of(args.length > 1 ? args[1] : "target/bench-bare.jar");
         Path dependencies = Path.of(args.length > 2 ? args[2] : "target/bench-classpath.txt");
         // -Dbench.only=http,sqs runs some of them: startup, ack, http, sqs, release
         Set<String> only = Set.of(System.getProperty("bench.only", "startup,ack,http,sqs,release").split(","));
         List<Row> rows = new ArrayList<>();
         if (only.contains("startup") || only.contains("ack")) {
-            try (Contenders contenders = Contenders.start(jar, bareClasses, dependencies)) {
+            try (Contenders contenders = Contenders.start(jar, bareJar, dependencies)) {
                 if (only.contains("startup")) {
                     rows.addAll(StartupBenchmark.measure(contenders));
                 }

@@ -16,7 +16,8 @@ import java.util.Map;
  * The two programs compared, each started in its own JVM the way it is run for real, against the same fake
  * Slack (and, for the bot, the fake AWS): the bot's packaged jar, with H2 in a data directory that stays between
  * runs as on every restart; and the bare Bolt-on-Micronaut app the {@code bench} profile compiles from
- * {@code src/bench} into a directory of its own and runs with only the dependencies beside it.
+ * {@code src/bench} into a directory of its own, packs into a jar (so that it, too, can write and use a class-data
+ * archive) and runs with only the dependencies beside it.
  */
 final class Contenders implements AutoCloseable {
     private final FakeSlack slack;
@@ -36,14 +37,14 @@ final class Contenders implements AutoCloseable {
     }
 
     /**
-     * @param bareClasses   the bare app's own classes
+     * @param bareJar       the bare app's own classes, in a jar
      * @param dependencies  a file holding the dependency class path (written by the profile)
      */
-    static Contenders start(Path jar, Path bareClasses, Path dependencies) throws IOException {
+    static Contenders start(Path jar, Path bareJar, Path dependencies) throws IOException {
         Path work = Files.createTempDirectory("deploybot-bench");
         Path config = work.resolve("deploybot.yml");
         Files.writeString(config, "deploybot:\n  environments:\n    stg:\n      channel: C0STG\n      build:\n        project: app-stg\n");
-        String bareClasspath = bareClasses + java.io.File.pathSeparator + Files.readString(dependencies).strip();
+        String bareClasspath = bareJar + java.io.File.pathSeparator + Files.readString(dependencies).strip();
         return new Contenders(FakeSlack.start(), FakeAws.start(), jar, bareClasspath, work, config);
     }
 

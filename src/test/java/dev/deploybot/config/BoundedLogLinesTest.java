@@ -3,22 +3,20 @@ package dev.deploybot.config;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
-import ch.qos.logback.core.joran.spi.JoranException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The production logging configuration (logback.xml) never writes a request body whole. */
+/** The production logging configuration ({@link LoggingConfigurator}) never writes a request body whole. */
 class BoundedLogLinesTest {
 
     @Test
-    void aHugeMessageFromOutsideIsCutToAFewHundredCharacters() throws JoranException {
+    void aHugeMessageFromOutsideIsCutToAFewHundredCharacters() {
         LoggerContext context = production();
         String body = "token=" + "secret-looking-value-".repeat(50_000);
         Logger logger = context.getLogger("dev.deploybot.slack.SlackDispatch");
@@ -32,7 +30,7 @@ class BoundedLogLinesTest {
     }
 
     @Test
-    void jsonLinesAreBoundedTheSameWay() throws JoranException {
+    void jsonLinesAreBoundedTheSameWay() {
         LoggerContext context = production("json");
         String body = "token=" + "secret-looking-value-".repeat(50_000);
         Logger logger = context.getLogger("dev.deploybot.slack.SlackDispatch");
@@ -49,25 +47,23 @@ class BoundedLogLinesTest {
     }
 
     @Test
-    void boltsParserDoesNotLogBodiesItCannotClassify() throws JoranException {
+    void boltsParserDoesNotLogBodiesItCannotClassify() {
         LoggerContext context = production();
 
         assertThat(context.getLogger("com.slack.api.bolt.util.SlackRequestParser").isErrorEnabled()).isFalse();
     }
 
-    private static LoggerContext production() throws JoranException {
+    private static LoggerContext production() {
         return production("text");
     }
 
     /** The context as the bot configures it with {@code LOG_FORMAT=format}. */
-    private static LoggerContext production(String format) throws JoranException {
+    private static LoggerContext production(String format) {
         LoggerContext context = new LoggerContext();
         context.putProperty("LOG_FORMAT", format);
         // The pattern prints MDC fields (request, release, environment ids); a bare context has no MDC of its own.
         context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
-        JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(context);
-        configurator.doConfigure(BoundedLogLinesTest.class.getResource("/logback.xml"));
+        LoggingConfigurator.apply(context);
         return context;
     }
 

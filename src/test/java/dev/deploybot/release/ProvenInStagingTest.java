@@ -104,7 +104,7 @@ class ProvenInStagingTest {
     @Test
     void withoutARequirementThereIsNothingToCheck() {
         Environment.ReleaseSettings free = release(Optional.empty());
-        ProvenInStaging proof = new ProvenInStaging(environments(free), new EcsRunningServices(ecs), Clock.systemUTC());
+        ProvenInStaging proof = new ProvenInStaging(environments(free), new EcsRunningServices(() -> ecs), Clock.systemUTC());
 
         assertThat(proof.check(free, CANDIDATE)).isEqualTo(new ProvenInStaging.NotRequired());
         assertThat(aws.calls()).isEmpty();
@@ -116,7 +116,7 @@ class ProvenInStagingTest {
 
     private ProvenInStaging.Verdict checkAt(Instant now) {
         Environment.ReleaseSettings production = release(Optional.of(new Environment.Requirement("stg", THIRTY_MINUTES)));
-        return new ProvenInStaging(environments(production), new EcsRunningServices(ecs), Clock.fixed(now, ZoneOffset.UTC))
+        return new ProvenInStaging(environments(production), new EcsRunningServices(() -> ecs), Clock.fixed(now, ZoneOffset.UTC))
                 .check(production, CANDIDATE);
     }
 
