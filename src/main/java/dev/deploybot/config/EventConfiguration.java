@@ -39,7 +39,7 @@ public class EventConfiguration {
             @Nullable @Value("${deploybot.events.sqs.queue-url:}") String queueUrl,
             @Value("${deploybot.events.sqs.wait-time:20s}") Duration queueWait,
             @Value("${deploybot.events.sqs.batch-size:10}") int batchSize,
-            @Value("${deploybot.events.sqs.threads:4}") int threads,
+            @Value("${deploybot.events.sqs.threads:8}") int threads,
             @Value("${deploybot.events.sqs.visibility-timeout:60s}") Duration visibilityTimeout,
             @Value("${deploybot.events.sqs.retry-delay:30s}") Duration queueRetryDelay,
             @Nullable @Value("${deploybot.events.http.api-key:}") String apiKey,
