@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs the outbox: one thread, so per-channel pacing holds and a message is never written twice at once;
- * woken when a change is recorded, and every few seconds anyway for retries and for other replicas' changes.
+ * events tell the outbox in the commit that records them, so it is woken only by the builds reconciler, and runs
+ * every few seconds anyway for what could not be told then and for other replicas' changes.
  */
 @Context
 public class DeliveryLoop {

@@ -56,8 +56,8 @@ public class Housekeeping {
     void start() {
         long reconcileMillis = settings.reconcileInterval().toMillis();
         threads.scheduleWithFixedDelay(this::reconcile, reconcileMillis, reconcileMillis, TimeUnit.MILLISECONDS);
-        // An event accepted over HTTP is normally handled within milliseconds; one older than the retry delay
-        // failed, or its handler was refused or crashed.
+        // An event accepted over HTTP is handled in the commit that keeps it; one kept unhandled (with its body)
+        // failed there, and is tried again after the retry delay.
         long retryMillis = settings.httpRetryDelay().toMillis();
         threads.scheduleWithFixedDelay(this::sweep, retryMillis, retryMillis, TimeUnit.MILLISECONDS);
         threads.scheduleWithFixedDelay(this::forget, 1, 60, TimeUnit.MINUTES);
