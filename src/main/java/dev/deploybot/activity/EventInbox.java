@@ -11,6 +11,15 @@ public interface EventInbox {
     /** Keeps the event unless its id is known; says whether it is new, known but unhandled, or done (handled or set aside). */
     Admission admit(ReceivedEvent event);
 
+    /** Whether the event's id is known, keeping nothing: new, known but unhandled, or done. */
+    Admission seen(String eventId);
+
+    /**
+     * Keeps a new event as handled already (what it told recorded in the same unit of work): one write where
+     * admitting it and marking it handled take two. Answers false, keeping nothing, when its id is known by then.
+     */
+    boolean admitHandled(ReceivedEvent event, String outcome, Instant at);
+
     void handled(String eventId, String outcome, Instant at);
 
     /** Counts a failed attempt at handling the event and keeps its error; answers how many attempts have failed. */

@@ -151,8 +151,11 @@ public class EventIntake {
         count("deploybot.events.received", event.label(), "door", door);
         Outcome outcome;
         try {
-            outcome = unitOfWork.sharedCommit(() -> inbox.admit(received(event, null)) == EventInbox.Admission.HANDLED
-                    ? new Duplicate(event.id()) : stored(event));
+            outcome = unitOfWork.sharedCommit(() -> switch (inbox.seen(event.id())) {
+                case HANDLED -> new Duplicate(event.id());
+                case UNHANDLED -> stored(event);
+                case NEW -> storedAsNew(event);
+            });
         } catch (RuntimeException e) {
             // Nothing of that attempt was kept. Admitted on its own, so a failing attempt is counted against the event.
             if (inbox.admit(received(event, bodyToKeep)) == EventInbox.Admission.HANDLED) {
@@ -197,17 +200,37 @@ public class EventIntake {
 
     /** The store's part of handling: what the event tells, and the event marked handled. Nothing outside the store. */
     private Outcome stored(ReadEvent event) {
+        Outcome outcome = recorded(event);
+        inbox.handled(event.id(), mark(outcome), clock.instant());
+        return outcome;
+    }
+
+    /** As {@link #stored}, for an event never seen: kept already handled, after what it tells (one row write, not two). */
+    private Outcome storedAsNew(ReadEvent event) {
+        Outcome outcome = recorded(event);
+        if (!inbox.admitHandled(received(event, null), mark(outcome), clock.instant())) {
+            // Another handler admitted it meanwhile. This event's part of the unit of work is undone, and the event
+            // is then admitted on its own: a duplicate, or to handle again.
+            throw new IllegalStateException("event " + event.id() + " was admitted by another handler meanwhile");
+        }
+        return outcome;
+    }
+
+    /** What the event tells, recorded and handed to the outbox; the event itself is not marked yet. */
+    private Outcome recorded(ReadEvent event) {
         if (event.change().isEmpty()) {
-            String reason = event.label().equals(OTHER) ? "unknown-detail-type" : "not-news";
-            inbox.handled(event.id(), "ignored: " + reason, clock.instant());
-            return new Ignored(reason);
+            return new Ignored(event.label().equals(OTHER) ? "unknown-detail-type" : "not-news");
         }
         RecordChange.Outcome outcome = recordChange.record(event.change().get());
         if (outcome instanceof RecordChange.Recorded recorded) {
             deliver.tellNow(recorded.tracked());
         }
-        inbox.handled(event.id(), outcomeName(outcome), clock.instant());
         return new Handled(outcome);
+    }
+
+    /** The outcome as the event's row keeps it. */
+    private static String mark(Outcome outcome) {
+        return outcome instanceof Ignored ignored ? "ignored: " + ignored.why() : outcomeName(((Handled) outcome).outcome());
     }
 
     /** What follows once the store has kept it: counted (its message is in the outbox already). */

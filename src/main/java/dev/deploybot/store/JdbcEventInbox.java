@@ -6,6 +6,7 @@ import jakarta.inject.Singleton;
 import javax.sql.DataSource;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 @Singleton
 public class JdbcEventInbox implements EventInbox {
@@ -25,9 +26,25 @@ public class JdbcEventInbox implements EventInbox {
         if (inserted == 1) {
             return Admission.NEW;
         }
-        boolean handled = sql.query("SELECT handled_at, set_aside_at FROM aws_events WHERE event_id = ?",
-                row -> row.getObject(1) != null || row.getObject(2) != null, event.id()).stream().findFirst().orElse(false);
-        return handled ? Admission.HANDLED : Admission.UNHANDLED;
+        return known(event.id()).orElse(Admission.UNHANDLED);
+    }
+
+    @Override
+    public Admission seen(String eventId) {
+        return known(eventId).orElse(Admission.NEW);
+    }
+
+    private Optional<Admission> known(String eventId) {
+        return sql.query("SELECT handled_at, set_aside_at FROM aws_events WHERE event_id = ?",
+                row -> row.getObject(1) != null || row.getObject(2) != null ? Admission.HANDLED : Admission.UNHANDLED,
+                eventId).stream().findFirst();
+    }
+
+    @Override
+    public boolean admitHandled(ReceivedEvent event, String outcome, Instant at) {
+        return sql.update("""
+                INSERT INTO aws_events (event_id, detail_type, received_at, handled_at, outcome) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING""", event.id(), event.detailType(), event.receivedAt(), at, outcome) == 1;
     }
 
     @Override

@@ -17,8 +17,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -73,6 +79,29 @@ class AwsEventsEndpointTest {
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(again.body()).contains("duplicate");
         assertThat(slack.channelMessages(CI)).hasSize(1);
+    }
+
+    @Test
+    void oneEventSentManyTimesAtOnceIsHandledOnceAndEveryCopyIsAnswered() throws Exception {
+        AwsEvent failed = AwsEvent.fixture("codebuild-build-failed.json").forBuild("app-ci:" + UUID.randomUUID());
+        ExecutorService senders = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int copy = 0; copy < 8; copy++) {
+                answers.add(senders.submit(() -> events.post(failed.toString(), KEY)));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<HttpResponse<String>> answer : answers) {
+                statuses.add(answer.get().statusCode());
+            }
+            assertThat(statuses).as("one accepted, the rest known as duplicates").containsOnlyOnce(202)
+                    .containsOnly(202, 200);
+        } finally {
+            senders.shutdown();
+        }
+        await().until(() -> slack.channelMessages(CI), list -> !list.isEmpty());
+        // Over two delivery rounds, in which a second post would show.
+        await().during(Duration.ofMillis(500)).until(() -> slack.channelMessages(CI).size() == 1);
     }
 
     @Test
