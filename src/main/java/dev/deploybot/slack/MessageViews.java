@@ -66,7 +66,7 @@ public final class MessageViews {
                 • `/deploy status [environment]` — what runs where, the tags, drift, requests, releases and locks
                 • `/deploy history [environment] [n]` — the latest releases and rollbacks (default 10)
                 • `/deploy help` — this message
-                Environments: %s""".formatted(names.isEmpty() ? "none configured" : names);
+                Environments:\s""" + (names.isEmpty() ? "none configured" : names); // not formatted(): a Formatter for every help
     }
 
     public static String unknownEnvironment(String name, Environments environments) {
