@@ -3,12 +3,14 @@ package dev.deploybot;
 import dev.deploybot.aws.AwsRegion;
 import dev.deploybot.config.InvalidConfiguration;
 import dev.deploybot.console.Console;
+import dev.deploybot.store.MigrationGate;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
 import io.micronaut.runtime.Micronaut;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 
 /**
  * Starts the bot. A configuration it cannot run with is reported on one screen, without the framework's
@@ -17,6 +19,8 @@ import java.util.Optional;
 public final class Application {
     /** EX_CONFIG from sysexits.h: a supervisor can tell "fix the file" from a crash. */
     public static final int CONFIGURATION_EXIT_CODE = 78;
+    /** What a failure to open the database ended the process with when it happened during start-up. */
+    static final int STORE_EXIT_CODE = 1;
 
     private Application() {
     }
@@ -32,7 +36,7 @@ public final class Application {
                         Map.of(), Application::launch);
                 System.exit(0);
             }
-            launch(args, Map.of());
+            stopWhenTheStoreFails(launch(args, Map.of()));
         } catch (StartupRefused refused) {
             System.err.println(refused.getMessage());
             System.exit(CONFIGURATION_EXIT_CODE);
@@ -49,6 +53,22 @@ public final class Application {
             throw new StartupRefused("deploybot cannot start: " + problem);
         });
         return new Launcher().mainClass(Application.class).banner(false).args(args).properties(properties).start();
+    }
+
+    /**
+     * The database opens and migrates while the server starts (see {@link MigrationGate}); when it cannot, the bot
+     * stops as it did when that happened during start-up, rather than run without its records.
+     */
+    private static void stopWhenTheStoreFails(ApplicationContext context) {
+        for (MigrationGate store : context.getBeansOfType(MigrationGate.class)) {
+            store.migrated().whenComplete((migrated, failure) -> {
+                if (failure != null) {
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    System.err.println("deploybot stopped: its database could not be opened or migrated: " + cause.getMessage());
+                    System.exit(STORE_EXIT_CODE);
+                }
+            });
+        }
     }
 
     /** Start-up stopped on purpose; the message says why in the operator's words. */
