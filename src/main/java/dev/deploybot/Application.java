@@ -3,6 +3,7 @@ package dev.deploybot;
 import dev.deploybot.aws.AwsRegion;
 import dev.deploybot.config.InvalidConfiguration;
 import dev.deploybot.console.Console;
+import dev.deploybot.slack.SlackIdentity;
 import dev.deploybot.store.MigrationGate;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
@@ -52,7 +53,28 @@ public final class Application {
         AwsRegion.problem().ifPresent(problem -> {
             throw new StartupRefused("deploybot cannot start: " + problem);
         });
-        return new Launcher().mainClass(Application.class).banner(false).args(args).properties(properties).start();
+        ApplicationContext context = new Launcher().mainClass(Application.class).banner(false).args(args).properties(properties).start();
+        try {
+            // Asked while the server started; a token Slack refused stops the bot here (Slack's requests wait for it).
+            context.getBean(SlackIdentity.class).connection();
+        } catch (RuntimeException e) {
+            context.close();
+            throw refusal(e).orElseThrow(() -> e);
+        }
+        return context;
+    }
+
+    /** The operator's report when {@code failure} comes from a configuration the bot cannot run with. */
+    private static Optional<StartupRefused> refusal(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof StartupRefused refused) {
+                return Optional.of(refused);
+            }
+            if (cause instanceof InvalidConfiguration invalid) {
+                return Optional.of(new StartupRefused(invalid.report()));
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -81,18 +103,10 @@ public final class Application {
     private static final class Launcher extends Micronaut {
         @Override
         protected void handleStartupException(Environment environment, Throwable exception) {
-            if (exception instanceof StartupRefused refused) {
-                throw refused; // already reported: a failure while starting the server comes back here a second time
-            }
-            Optional<InvalidConfiguration> invalid = Optional.empty();
-            for (Throwable cause = exception; cause != null && invalid.isEmpty(); cause = cause.getCause()) {
-                if (cause instanceof InvalidConfiguration configuration) {
-                    invalid = Optional.of(configuration);
-                }
-            }
-            if (invalid.isPresent()) {
-                throw new StartupRefused(invalid.get().report());
-            }
+            // A StartupRefused is already reported: a failure while starting the server comes back here a second time.
+            refusal(exception).ifPresent(refused -> {
+                throw refused;
+            });
             super.handleStartupException(environment, exception);
         }
     }

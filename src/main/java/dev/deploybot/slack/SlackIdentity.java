@@ -6,10 +6,8 @@ import com.slack.api.methods.response.auth.AuthTestResponse;
 import dev.deploybot.config.InvalidConfiguration;
 import dev.deploybot.config.SlackSettings;
 import io.micronaut.context.annotation.Context;
-import io.micronaut.context.event.StartupEvent;
 import io.micronaut.core.annotation.Order;
 import io.micronaut.core.order.Ordered;
-import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Provider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +23,9 @@ import java.util.concurrent.CompletionException;
  * by the operator starting the bot, not by the first person typing a command. Requests then use this
  * answer instead of Bolt asking Slack again on the first one (which turned "Slack unreachable" into a 500).
  * Built right after the configuration gate, it asks (and builds the Web API client it needs) on its own thread
- * while the database, the migrations and the rest start; start-up waits for the answer at its end, so a refused
- * token still stops it with one line.
+ * while the rest and the HTTP server start; the process waits for the answer once the server is up
+ * ({@code Application.launch}), so a refused token still stops it with one line, and a request that comes first
+ * waits for it as well.
  */
 @Context
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
@@ -61,12 +60,6 @@ public class SlackIdentity {
         }, "slack-auth-test");
         asking.setDaemon(true);
         asking.start();
-    }
-
-    /** The end of start-up, before the server takes requests: a token Slack refused stops it here. */
-    @EventListener
-    void started(StartupEvent started) {
-        connection();
     }
 
     public Connection connection() {
