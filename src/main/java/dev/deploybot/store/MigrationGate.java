@@ -9,12 +9,12 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.EachBean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Replaces;
-import io.micronaut.context.event.ApplicationEventListener;
-import io.micronaut.core.annotation.Order;
-import io.micronaut.core.order.Ordered;
+import io.micronaut.context.event.StartupEvent;
 import io.micronaut.flyway.FlywayConfigurationProperties;
 import io.micronaut.flyway.FlywayMigrator;
+import io.micronaut.http.context.ServerRequestContext;
 import io.micronaut.inject.qualifiers.Qualifiers;
+import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,42 +34,55 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The data source every adapter gets. The database opens, fills its pool and is migrated by Flyway (which first
- * validates every migration already applied) on a thread of its own, started right after the configuration is
- * checked, while the rest of the application and the HTTP server start: on the main thread that was the largest
- * part of the start-up. A connection is handed out only once the schema is migrated. A caller before that waits for it: at most
- * {@link #WAIT} once the server takes requests (long enough for a migration that is nearly done, short enough to
- * still answer Slack within its 3 seconds), and, before then, while nobody can be waiting for an answer (work that
- * starts with the application, such as the delivery loop), until {@link #WAIT} after the server started, or at most
- * {@link #MAX_WAIT}. It is then refused with an {@link SQLException} whose cause is a {@link StoreUnavailable}:
- * retryable while the database is still being migrated, not when opening or migrating failed.
+ * validates every migration already applied) on a thread of its own, started as soon as the HTTP server takes
+ * requests: on the main thread it was the largest part of the start-up, and even on a thread of its own it took the
+ * two cores from the start itself. A connection is handed out only once the schema is migrated. A caller before then
+ * waits for it: one answering an HTTP request at most {@link #WAIT} (long enough for a migration that is nearly done,
+ * short enough to still answer Slack within its 3 seconds), other work (the delivery loop, the outbox,
+ * housekeeping) at most {@link #MAX_WAIT}. It is then refused with an {@link SQLException} whose cause is a
+ * {@link StoreUnavailable}: retryable while the database is still being migrated, not when opening or migrating
+ * failed. An application context that starts no server (some tests) opens the database when a connection is first
+ * asked for after the context started.
  */
 public final class MigrationGate implements DataSource {
     static final Duration WAIT = Duration.ofSeconds(2);
     static final Duration MAX_WAIT = Duration.ofSeconds(60);
-    /** How often a caller waiting from before the server started looks again at how long it may still wait. */
-    private static final Duration RECHECK = Duration.ofMillis(100);
     /** How long stopping waits for an opening or migration in progress before closing the pool under it. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(MigrationGate.class);
     private final String name;
+    private final Runnable opening;
+    private final AtomicBoolean opened = new AtomicBoolean();
     private final CompletableFuture<DataSource> migrated = new CompletableFuture<>();
     /** Set once migrated: the fast path of every later call. */
     private volatile DataSource ready;
     /** Set once the pool exists, so that stopping closes it even when the migration failed. */
     private volatile AutoCloseable pool;
-    /** When the server started taking requests ({@link System#nanoTime()}); 0 before. */
-    private volatile long serving;
+    /** Whether the application context has started: from then on, asking for a connection opens the database. */
+    private volatile boolean started;
 
-    private MigrationGate(String name) {
+    private MigrationGate(String name, DatasourceFactory pools, DatasourceConfiguration configuration, FlywayMigrator migrator,
+                          BeanLocator beans) {
         this.name = name;
+        this.opening = () -> open(pools, configuration, migrator, beans);
     }
 
     /** Completes once the database is open and migrated; fails with the reason it could not be. */
     public CompletionStage<Void> migrated() {
         return migrated.thenApply(dataSource -> null);
+    }
+
+    /** Starts opening and migrating the database on a thread of its own, once. */
+    private void open() {
+        if (opened.compareAndSet(false, true)) {
+            Thread thread = new Thread(opening, "store-open-" + name);
+            thread.setDaemon(true);
+            thread.start();
+        }
     }
 
     private void open(DatasourceFactory pools, DatasourceConfiguration configuration, FlywayMigrator migrator, BeanLocator beans) {
@@ -93,22 +106,15 @@ public final class MigrationGate implements DataSource {
         if (known != null) {
             return known;
         }
-        long called = System.nanoTime();
+        if (started) {
+            open();
+        }
+        Duration patience = ServerRequestContext.currentRequest().isPresent() ? WAIT : MAX_WAIT;
         try {
-            while (true) {
-                long since = serving;
-                long deadline = since == 0 ? called + MAX_WAIT.toNanos() : Math.max(called, since) + WAIT.toNanos();
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new SQLTransientConnectionException("the database is still being opened and migrated", "08001",
-                            new StoreUnavailable("Starting", "still being opened and migrated after start-up", true, null));
-                }
-                try {
-                    return migrated.get(since == 0 ? Math.min(left, RECHECK.toNanos()) : left, TimeUnit.NANOSECONDS);
-                } catch (TimeoutException notYet) {
-                    // look again: the server may have started meanwhile
-                }
-            }
+            return migrated.get(patience.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new SQLTransientConnectionException("the database is still being opened and migrated", "08001",
+                    new StoreUnavailable("Starting", "still being opened and migrated after start-up", true, e));
         } catch (ExecutionException e) {
             throw new SQLNonTransientConnectionException("the database could not be opened or migrated", "08001",
                     new StoreUnavailable("Unavailable", String.valueOf(e.getCause()), false, e.getCause()));
@@ -163,12 +169,11 @@ public final class MigrationGate implements DataSource {
         return type.isInstance(this) || migratedDataSource().isWrapperFor(type);
     }
 
-    private void serving() {
-        serving = System.nanoTime();
-    }
-
     /** Waits for an opening still in progress (interrupting H2's file I/O would close its files), then closes the pool. */
     void close() throws Exception {
+        if (!opened.get()) {
+            return;
+        }
         try {
             migrated.get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
@@ -182,37 +187,39 @@ public final class MigrationGate implements DataSource {
 
     @Override
     public String toString() {
-        return "MigrationGate[" + name + (ready != null ? ", migrated" : migrated.isCompletedExceptionally() ? ", failed" : ", opening") + "]";
+        String state = ready != null ? "migrated" : migrated.isCompletedExceptionally() ? "failed" : opened.get() ? "opening" : "not opened yet";
+        return "MigrationGate[" + name + ", " + state + "]";
     }
 
     /**
      * In place of Micronaut's own data source bean (the same Hikari pool, built by the same factory, on another
-     * thread): built right after the configuration gate and the Slack token check, so the opening starts as early
-     * as it may. Flyway's own automatic run is off ({@code flyway.datasources.default.enabled: false}), since it
-     * would migrate on the main thread; this runs the same migration, with the same configuration, afterwards.
+     * thread). Flyway's own automatic run is off ({@code flyway.datasources.default.enabled: false}), since it would
+     * migrate on the main thread as the data source is built; this runs the same migration, with the same
+     * configuration, once the pool is open.
      */
     @Factory
-    static class Opening implements ApplicationEventListener<ServerStartupEvent> {
+    static class Opening {
         private final List<MigrationGate> gates = new CopyOnWriteArrayList<>();
 
         @Context
-        @Order(Ordered.HIGHEST_PRECEDENCE + 2)
         @EachBean(DatasourceConfiguration.class)
         @Replaces(bean = DataSource.class, factory = DatasourceFactory.class)
         @Bean(preDestroy = "close")
         MigrationGate dataSource(DatasourceConfiguration configuration, DatasourceFactory pools, FlywayMigrator migrator,
                                  BeanLocator beans) {
-            MigrationGate gate = new MigrationGate(configuration.getName());
-            Thread opening = new Thread(() -> gate.open(pools, configuration, migrator, beans), "store-open-" + configuration.getName());
-            opening.setDaemon(true);
-            opening.start();
+            MigrationGate gate = new MigrationGate(configuration.getName(), pools, configuration, migrator, beans);
             gates.add(gate);
             return gate;
         }
 
-        @Override
-        public void onApplicationEvent(ServerStartupEvent started) {
-            gates.forEach(MigrationGate::serving);
+        @EventListener
+        void contextStarted(StartupEvent started) {
+            gates.forEach(gate -> gate.started = true);
+        }
+
+        @EventListener
+        void serverStarted(ServerStartupEvent started) {
+            gates.forEach(MigrationGate::open);
         }
     }
 }
