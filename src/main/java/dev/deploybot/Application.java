@@ -55,7 +55,7 @@ public final class Application {
         });
         ApplicationContext context = new Launcher().mainClass(Application.class).banner(false).args(args).properties(properties).start();
         try {
-            // Asked while the server started; a token Slack refused stops the bot here (Slack's requests wait for it).
+            // Asked once the server is up; a token Slack refused stops the bot here (Slack's requests wait for it).
             context.getBean(SlackIdentity.class).connection();
         } catch (RuntimeException e) {
             context.close();
