@@ -11,6 +11,7 @@ import io.micronaut.runtime.Micronaut;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -84,8 +85,8 @@ public final class Application {
     private static void stopWhenTheStoreFails(ApplicationContext context) {
         for (MigrationGate store : context.getBeansOfType(MigrationGate.class)) {
             store.migrated().whenComplete((migrated, failure) -> {
-                if (failure != null) {
-                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                if (cause != null && !(cause instanceof CancellationException)) { // cancelled: stopping anyway
                     System.err.println("deploybot stopped: its database could not be opened or migrated: " + cause.getMessage());
                     System.exit(STORE_EXIT_CODE);
                 }

@@ -28,6 +28,7 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,12 +46,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * short enough to still answer Slack within its 3 seconds), other work (the delivery loop, the outbox,
  * housekeeping) at most {@link #MAX_WAIT}. It is then refused with an {@link SQLException} whose cause is a
  * {@link StoreUnavailable}: retryable while the database is still being migrated, not when opening or migrating
- * failed. An application context that starts no server (some tests) opens the database when a connection is first
- * asked for after the context started.
+ * failed. An application context that starts no server (some tests) opens the database {@link #WITHOUT_SERVER} after
+ * it started.
  */
 public final class MigrationGate implements DataSource {
     static final Duration WAIT = Duration.ofSeconds(2);
     static final Duration MAX_WAIT = Duration.ofSeconds(60);
+    /** Longer than a server takes to start once the application context has: a context without one opens the database then. */
+    static final Duration WITHOUT_SERVER = Duration.ofSeconds(1);
     /** How long stopping waits for an opening or migration in progress before closing the pool under it. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(MigrationGate.class);
@@ -62,8 +65,6 @@ public final class MigrationGate implements DataSource {
     private volatile DataSource ready;
     /** Set once the pool exists, so that stopping closes it even when the migration failed. */
     private volatile AutoCloseable pool;
-    /** Whether the application context has started: from then on, asking for a connection opens the database. */
-    private volatile boolean started;
 
     private MigrationGate(String name, DatasourceFactory pools, DatasourceConfiguration configuration, FlywayMigrator migrator,
                           BeanLocator beans) {
@@ -71,7 +72,10 @@ public final class MigrationGate implements DataSource {
         this.opening = () -> open(pools, configuration, migrator, beans);
     }
 
-    /** Completes once the database is open and migrated; fails with the reason it could not be. */
+    /**
+     * Completes once the database is open and migrated; fails with the reason it could not be, or with a
+     * {@link CancellationException} when the application stopped before it was opened.
+     */
     public CompletionStage<Void> migrated() {
         return migrated.thenApply(dataSource -> null);
     }
@@ -106,9 +110,6 @@ public final class MigrationGate implements DataSource {
         if (known != null) {
             return known;
         }
-        if (started) {
-            open();
-        }
         Duration patience = ServerRequestContext.currentRequest().isPresent() ? WAIT : MAX_WAIT;
         try {
             return migrated.get(patience.toMillis(), TimeUnit.MILLISECONDS);
@@ -118,6 +119,9 @@ public final class MigrationGate implements DataSource {
         } catch (ExecutionException e) {
             throw new SQLNonTransientConnectionException("the database could not be opened or migrated", "08001",
                     new StoreUnavailable("Unavailable", String.valueOf(e.getCause()), false, e.getCause()));
+        } catch (CancellationException e) {
+            throw new SQLNonTransientConnectionException("the application stopped before the database was opened", "08001",
+                    new StoreUnavailable("Stopped", "the application stopped before it was opened", false, e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLTransientConnectionException("interrupted while waiting for the database to be migrated", "08001", e);
@@ -169,9 +173,13 @@ public final class MigrationGate implements DataSource {
         return type.isInstance(this) || migratedDataSource().isWrapperFor(type);
     }
 
-    /** Waits for an opening still in progress (interrupting H2's file I/O would close its files), then closes the pool. */
+    /**
+     * Waits for an opening still in progress (interrupting H2's file I/O would close its files), then closes the pool;
+     * a database not opened yet is not opened any more.
+     */
     void close() throws Exception {
-        if (!opened.get()) {
+        if (opened.compareAndSet(false, true)) {
+            migrated.cancel(false);
             return;
         }
         try {
@@ -214,7 +222,8 @@ public final class MigrationGate implements DataSource {
 
         @EventListener
         void contextStarted(StartupEvent started) {
-            gates.forEach(gate -> gate.started = true);
+            CompletableFuture.delayedExecutor(WITHOUT_SERVER.toMillis(), TimeUnit.MILLISECONDS)
+                    .execute(() -> gates.forEach(MigrationGate::open));
         }
 
         @EventListener
