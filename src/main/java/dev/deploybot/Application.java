@@ -3,12 +3,16 @@ package dev.deploybot;
 import dev.deploybot.aws.AwsRegion;
 import dev.deploybot.config.InvalidConfiguration;
 import dev.deploybot.console.Console;
+import dev.deploybot.slack.SlackIdentity;
+import dev.deploybot.store.MigrationGate;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
 import io.micronaut.runtime.Micronaut;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 
 /**
  * Starts the bot. A configuration it cannot run with is reported on one screen, without the framework's
@@ -17,6 +21,8 @@ import java.util.Optional;
 public final class Application {
     /** EX_CONFIG from sysexits.h: a supervisor can tell "fix the file" from a crash. */
     public static final int CONFIGURATION_EXIT_CODE = 78;
+    /** What a failure to open the database ended the process with when it happened during start-up. */
+    static final int STORE_EXIT_CODE = 1;
 
     private Application() {
     }
@@ -32,7 +38,7 @@ public final class Application {
                         Map.of(), Application::launch);
                 System.exit(0);
             }
-            launch(args, Map.of());
+            stopWhenTheStoreFails(launch(args, Map.of()));
         } catch (StartupRefused refused) {
             System.err.println(refused.getMessage());
             System.exit(CONFIGURATION_EXIT_CODE);
@@ -48,7 +54,44 @@ public final class Application {
         AwsRegion.problem().ifPresent(problem -> {
             throw new StartupRefused("deploybot cannot start: " + problem);
         });
-        return new Launcher().mainClass(Application.class).banner(false).args(args).properties(properties).start();
+        ApplicationContext context = new Launcher().mainClass(Application.class).banner(false).args(args).properties(properties).start();
+        try {
+            // Asked once the server is up; a token Slack refused stops the bot here (Slack's requests wait for it).
+            context.getBean(SlackIdentity.class).connection();
+        } catch (RuntimeException e) {
+            context.close();
+            throw refusal(e).orElseThrow(() -> e);
+        }
+        return context;
+    }
+
+    /** The operator's report when {@code failure} comes from a configuration the bot cannot run with. */
+    private static Optional<StartupRefused> refusal(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof StartupRefused refused) {
+                return Optional.of(refused);
+            }
+            if (cause instanceof InvalidConfiguration invalid) {
+                return Optional.of(new StartupRefused(invalid.report()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The database opens and migrates while the server starts (see {@link MigrationGate}); when it cannot, the bot
+     * stops as it did when that happened during start-up, rather than run without its records.
+     */
+    private static void stopWhenTheStoreFails(ApplicationContext context) {
+        for (MigrationGate store : context.getBeansOfType(MigrationGate.class)) {
+            store.migrated().whenComplete((migrated, failure) -> {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                if (cause != null && !(cause instanceof CancellationException)) { // cancelled: stopping anyway
+                    System.err.println("deploybot stopped: its database could not be opened or migrated: " + cause.getMessage());
+                    System.exit(STORE_EXIT_CODE);
+                }
+            });
+        }
     }
 
     /** Start-up stopped on purpose; the message says why in the operator's words. */
@@ -61,18 +104,10 @@ public final class Application {
     private static final class Launcher extends Micronaut {
         @Override
         protected void handleStartupException(Environment environment, Throwable exception) {
-            if (exception instanceof StartupRefused refused) {
-                throw refused; // already reported: a failure while starting the server comes back here a second time
-            }
-            Optional<InvalidConfiguration> invalid = Optional.empty();
-            for (Throwable cause = exception; cause != null && invalid.isEmpty(); cause = cause.getCause()) {
-                if (cause instanceof InvalidConfiguration configuration) {
-                    invalid = Optional.of(configuration);
-                }
-            }
-            if (invalid.isPresent()) {
-                throw new StartupRefused(invalid.get().report());
-            }
+            // A StartupRefused is already reported: a failure while starting the server comes back here a second time.
+            refusal(exception).ifPresent(refused -> {
+                throw refused;
+            });
             super.handleStartupException(environment, exception);
         }
     }

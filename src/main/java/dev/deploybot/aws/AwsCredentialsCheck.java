@@ -1,6 +1,8 @@
 package dev.deploybot.aws;
 
-import io.micronaut.context.annotation.Context;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
+import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -9,15 +11,17 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 /**
  * Says at start-up, once and loudly, when the SDK's default chain finds no credentials: otherwise the
  * first sign is a failed release. Not fatal: a role may arrive later (an instance profile being attached).
+ * Asked once the server is up: the chain loads some 150 SDK classes, which the start does not need.
  */
-@Context
-public class AwsCredentialsCheck {
+@Singleton
+public class AwsCredentialsCheck implements ApplicationEventListener<ServerStartupEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(AwsCredentialsCheck.class);
     /** What the check found, for the operators' health details: checking, resolved, or unresolved. */
     private volatile String found = "checking";
 
-    public AwsCredentialsCheck() {
-        // Asking the instance metadata service can take seconds where there is none; start-up does not wait.
+    @Override
+    public void onApplicationEvent(ServerStartupEvent started) {
+        // Asking the instance metadata service can take seconds where there is none; nothing waits for it.
         Thread check = new Thread(this::check, "aws-credentials-check");
         check.setDaemon(true);
         check.start();

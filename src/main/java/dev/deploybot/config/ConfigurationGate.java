@@ -34,7 +34,7 @@ public class ConfigurationGate {
         Environment environment = context.getEnvironment();
         List<String> problems = new ArrayList<>();
         Map<String, Object> standIns = new HashMap<>();
-        KnownKeys known = KnownKeys.ofApplication();
+        KnownKeys known = KnownKeys.ofApplication(context.getBeanDefinitionReferences());
         for (Map.Entry<String, Object> written : writtenKeys(environment).entrySet()) {
             String key = written.getKey();
             Optional<KnownKeys.Key> match = known.find(KnownKeys.normalise(key));

@@ -5,7 +5,6 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.context.env.yaml.YamlPropertySourceLoader;
 import io.micronaut.core.annotation.AnnotationMetadata;
 import io.micronaut.core.annotation.AnnotationValue;
-import io.micronaut.core.io.service.SoftServiceLoader;
 import io.micronaut.core.naming.NameUtils;
 import io.micronaut.inject.BeanDefinition;
 import io.micronaut.inject.BeanDefinitionReference;
@@ -49,9 +48,10 @@ final class KnownKeys {
         this.keys = keys;
     }
 
-    static KnownKeys ofApplication() {
+    /** @param references the application's bean definitions, as the context found them (scanning the jar again costs a read of its directory) */
+    static KnownKeys ofApplication(Collection<BeanDefinitionReference<?>> references) {
         Map<String, Key> keys = new TreeMap<>();
-        for (BeanDefinitionReference<?> reference : SoftServiceLoader.load(BeanDefinitionReference.class).collectAll()) {
+        for (BeanDefinitionReference<?> reference : references) {
             if (reference.getBeanDefinitionName().startsWith("dev.deploybot.") && reference.isPresent()) {
                 read(reference.load(), keys);
             }

@@ -1,11 +1,13 @@
 package dev.deploybot.slack;
 
 import dev.deploybot.config.WorkExecutor;
+import dev.deploybot.core.StoreUnavailable;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
@@ -21,6 +23,9 @@ class AfterAck {
     private static final Logger LOG = LoggerFactory.getLogger(AfterAck.class);
     static final String BUSY = ":hourglass: deploybot is busy right now; nothing was started. Try again in a minute.";
     static final String BROKEN = ":x: deploybot hit an internal error (logged); nothing was done.";
+    static final String STARTING = ":hourglass: deploybot is still starting and cannot reach its records yet; nothing was done. "
+            + "Try again in a moment.";
+    static final String NO_RECORDS = ":x: deploybot cannot open its database (logged); nothing was done.";
     private final SlackChat chat;
     private final ExecutorService builds;
     private final ExecutorService releases;
@@ -85,6 +90,11 @@ class AfterAck {
         try {
             return handler.get();
         } catch (RuntimeException e) {
+            Optional<StoreUnavailable> unavailable = StoreUnavailable.in(e);
+            if (unavailable.isPresent()) {
+                LOG.warn("{} refused: {}", what, unavailable.get().getMessage());
+                return unavailable.get().retryable() ? STARTING : NO_RECORDS;
+            }
             LOG.error("{} failed before the ack", what, e);
             return BROKEN;
         }
@@ -94,6 +104,13 @@ class AfterAck {
         try {
             work.run();
         } catch (RuntimeException e) {
+            Optional<StoreUnavailable> unavailable = StoreUnavailable.in(e);
+            if (unavailable.isPresent()) {
+                LOG.warn("{} for {}: {}", failed, requester.userId(), unavailable.get().getMessage());
+                chat.whisper(requester.channelId(), requester.userId(), ":x: " + failed + ": deploybot "
+                        + (unavailable.get().retryable() ? "is still starting; try again in a moment." : "cannot open its database (logged)."));
+                return;
+            }
             LOG.error("{} for {}: internal error", failed, requester.userId(), e);
             chat.whisper(requester.channelId(), requester.userId(), ":x: " + failed + ": deploybot hit an internal error (logged).");
         }

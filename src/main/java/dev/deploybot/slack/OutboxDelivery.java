@@ -4,6 +4,7 @@ import dev.deploybot.activity.Outbox;
 import dev.deploybot.activity.ReleaseThreads;
 import dev.deploybot.config.LogContext;
 import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,13 +29,14 @@ class OutboxDelivery {
     private static final int PER_CHANNEL = 10;
     private static final Duration CLAIM = Duration.ofMinutes(1);
     private final Outbox outbox;
-    private final SlackChat chat;
+    /** Resolved when a letter is due: the first round comes while the bot starts, and the Slack client can wait. */
+    private final Provider<SlackChat> chat;
     private final SlackPace pace;
     private final Clock clock;
     /** Claims name the process, so replicas sharing a database never deliver one letter twice at once. */
     private final String owner = "deploybot-" + UUID.randomUUID();
 
-    OutboxDelivery(Outbox outbox, SlackChat chat, SlackPace pace, Clock clock) {
+    OutboxDelivery(Outbox outbox, Provider<SlackChat> chat, SlackPace pace, Clock clock) {
         this.outbox = outbox;
         this.chat = chat;
         this.pace = pace;
@@ -67,7 +69,7 @@ class OutboxDelivery {
         }
         LogContext context = LogContext.release(releaseOf(letter), null);
         try {
-            SlackChat.Result result = chat.deliverOnce(letter.channel(), letter.threadTs(), letter.ts(),
+            SlackChat.Result result = chat.get().deliverOnce(letter.channel(), letter.threadTs(), letter.ts(),
                     letter.content().text(), letter.content().blocks());
             if (post) {
                 pace.posted(letter.channel(), now);

@@ -5,12 +5,10 @@ import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.response.auth.AuthTestResponse;
 import dev.deploybot.config.InvalidConfiguration;
 import dev.deploybot.config.SlackSettings;
-import io.micronaut.context.annotation.Context;
-import io.micronaut.context.event.StartupEvent;
-import io.micronaut.core.annotation.Order;
-import io.micronaut.core.order.Ordered;
-import io.micronaut.runtime.event.annotation.EventListener;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.inject.Provider;
+import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,18 +17,19 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Who the bot is in Slack, asked once at start-up ({@code auth.test}) so that a revoked token is found
  * by the operator starting the bot, not by the first person typing a command. Requests then use this
  * answer instead of Bolt asking Slack again on the first one (which turned "Slack unreachable" into a 500).
- * Built right after the configuration gate, it asks (and builds the Web API client it needs) on its own thread
- * while the database, the migrations and the rest start; start-up waits for the answer at its end, so a refused
- * token still stops it with one line.
+ * It asks (and builds the Web API client it needs, TLS set-up included) on a thread of its own once the HTTP
+ * server takes requests: during the start it took the two cores from the start itself. The process waits for the
+ * answer right after ({@code Application.launch}), so a refused token still stops it with one line; a request
+ * that comes first waits for it as well, and asks it when nothing has yet (an application context without a server).
  */
-@Context
-@Order(Ordered.HIGHEST_PRECEDENCE + 1)
-public class SlackIdentity {
+@Singleton
+public class SlackIdentity implements ApplicationEventListener<ServerStartupEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(SlackIdentity.class);
     /** Errors that mean the token itself is wrong, as opposed to Slack being unwell. */
     private static final Set<String> TOKEN_REFUSED = Set.of("invalid_auth", "not_authed", "account_inactive",
@@ -50,8 +49,25 @@ public class SlackIdentity {
     }
 
     private final CompletableFuture<Connection> connection = new CompletableFuture<>();
+    private final AtomicBoolean asked = new AtomicBoolean();
+    private final Provider<MethodsClient> methods;
+    private final SlackSettings settings;
 
     public SlackIdentity(Provider<MethodsClient> methods, SlackSettings settings) {
+        this.methods = methods;
+        this.settings = settings;
+    }
+
+    @Override
+    public void onApplicationEvent(ServerStartupEvent started) {
+        ask();
+    }
+
+    /** Asks Slack on a thread of its own, once. */
+    private void ask() {
+        if (!asked.compareAndSet(false, true)) {
+            return;
+        }
         Thread asking = new Thread(() -> {
             try {
                 connection.complete(check(methods.get(), settings));
@@ -63,13 +79,8 @@ public class SlackIdentity {
         asking.start();
     }
 
-    /** The end of start-up, before the server takes requests: a token Slack refused stops it here. */
-    @EventListener
-    void started(StartupEvent started) {
-        connection();
-    }
-
     public Connection connection() {
+        ask();
         try {
             return connection.join();
         } catch (CompletionException e) {

@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -27,12 +28,14 @@ final class Served implements AutoCloseable {
     private static final Pattern COMPLETED = Pattern.compile("Startup completed in (\\d+)ms");
     private final Process process;
     private final SlackRequests requests;
+    private final long started;
     private final long completedMillis;
     private final long firstAnswerMillis;
 
-    private Served(Process process, SlackRequests requests, long completedMillis, long firstAnswerMillis) {
+    private Served(Process process, SlackRequests requests, long started, long completedMillis, long firstAnswerMillis) {
         this.process = process;
         this.requests = requests;
+        this.started = started;
         this.completedMillis = completedMillis;
         this.firstAnswerMillis = firstAnswerMillis;
     }
@@ -52,7 +55,7 @@ final class Served implements AutoCloseable {
         SlackRequests requests = new SlackRequests(URI.create("http://127.0.0.1:" + port), DeploybotApp.SIGNING_SECRET);
         try {
             long firstAnswer = awaitFirstAnswer(requests, process, started);
-            return new Served(process, requests, completed.get(30, TimeUnit.SECONDS), firstAnswer);
+            return new Served(process, requests, started, completed.get(30, TimeUnit.SECONDS), firstAnswer);
         } catch (Exception | Error e) {
             stop(process);
             throw e;
@@ -69,6 +72,15 @@ final class Served implements AutoCloseable {
 
     SlackRequests requests() {
         return requests;
+    }
+
+    /** Milliseconds from process start until {@code command} is answered with a 200. */
+    long answeredAfter(String command) {
+        HttpResponse<String> answer = requests.slashCommand("U0BENCH", "C0STG", "/deploy", command);
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException("/deploy " + command + " answered " + answer.statusCode());
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.deploybot.testing;
 
+import dev.deploybot.store.MigrationGate;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 
@@ -24,16 +25,27 @@ public final class DeploybotApp implements AutoCloseable {
         org.awaitility.Awaitility.setDefaultTimeout(java.time.Duration.ofSeconds(30));
     }
     private final Map<String, Object> properties;
+    private final boolean awaitStore;
     private EmbeddedServer server;
 
-    private DeploybotApp(Map<String, Object> properties) {
+    private DeploybotApp(Map<String, Object> properties, boolean awaitStore) {
         this.properties = properties;
+        this.awaitStore = awaitStore;
     }
 
     /**
      * @param configuration the operator's keys, e.g. {@code deploybot.environments.stg.channel}
      */
     public static DeploybotApp start(FakeSlack slack, FakeAws aws, Map<String, Object> configuration) {
+        return start(slack, aws, configuration, true);
+    }
+
+    /** Returns as soon as the server takes requests, while the database may still be opening and migrating. */
+    public static DeploybotApp startWhileMigrating(FakeSlack slack, FakeAws aws, Map<String, Object> configuration) {
+        return start(slack, aws, configuration, false);
+    }
+
+    private static DeploybotApp start(FakeSlack slack, FakeAws aws, Map<String, Object> configuration, boolean awaitStore) {
         Map<String, Object> properties = new HashMap<>();
         properties.put("deploybot.slack.bot-token", FakeSlack.DEFAULT_TOKEN);
         properties.put("deploybot.slack.signing-secret", SIGNING_SECRET);
@@ -42,7 +54,7 @@ public final class DeploybotApp implements AutoCloseable {
         properties.put("micronaut.server.port", -1);
         properties.putAll(configuration);
         pointAwsAt(aws);
-        DeploybotApp app = new DeploybotApp(properties);
+        DeploybotApp app = new DeploybotApp(properties, awaitStore);
         app.boot();
         return app;
     }
@@ -97,8 +109,17 @@ public final class DeploybotApp implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the bot and, unless started {@link #startWhileMigrating while migrating}, waits for its database to be
+     * migrated (which goes on after the server is up): the scripts that follow expect a bot that has finished starting.
+     */
     private void boot() {
         server = ApplicationContext.run(EmbeddedServer.class, properties);
+        if (awaitStore) {
+            for (MigrationGate store : server.getApplicationContext().getBeansOfType(MigrationGate.class)) {
+                store.migrated().toCompletableFuture().orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join();
+            }
+        }
     }
 
     private static Path temporaryDirectory() {

@@ -1,0 +1,105 @@
+package dev.deploybot;
+
+import dev.deploybot.testing.DeploybotApp;
+import dev.deploybot.testing.FakeAws;
+import dev.deploybot.testing.FakeSlack;
+import dev.deploybot.testing.HeldMigration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The database opens and migrates while the server starts: what needs no records is answered at once, what needs
+ * them waits for the migration, and gets a plain answer (never a 5xx) when the database is not there in time or not
+ * at all.
+ */
+class StoreAtStartTest {
+    @TempDir
+    Path directory;
+    private FakeSlack slack;
+    private FakeAws aws;
+    private DeploybotApp app;
+
+    @BeforeEach
+    void fakes() {
+        slack = FakeSlack.start();
+        aws = FakeAws.start();
+    }
+
+    @AfterEach
+    void stop() {
+        HeldMigration.release();
+        if (app != null) {
+            app.close();
+        }
+        aws.close();
+        slack.close();
+    }
+
+    @Test
+    void helpIsAnsweredWhileTheDatabaseMigratesAndACommandThatNeedsItWaitsForIt() throws Exception {
+        HeldMigration.hold();
+        app = DeploybotApp.startWhileMigrating(slack, aws, configuration(directory.resolve("data")));
+
+        HttpResponse<String> help = app.slack().slashCommand("U0ALICE", "C0STG", "/deploy", "help");
+        assertThat(help.statusCode()).isEqualTo(200);
+        assertThat(help.body()).contains("stg");
+
+        CompletableFuture<HttpResponse<String>> lock = CompletableFuture.supplyAsync(
+                () -> app.slack().slashCommand("U0ALICE", "C0STG", "/deploy", "lock stg while the database migrates"));
+        assertThatThrownBy(() -> lock.get(300, TimeUnit.MILLISECONDS)).as("no answer while the migration is held")
+                .isInstanceOf(TimeoutException.class);
+        HeldMigration.release();
+        HttpResponse<String> locked = lock.get(30, TimeUnit.SECONDS);
+        assertThat(locked.statusCode()).isEqualTo(200);
+        assertThat(locked.body()).contains("stg is locked");
+    }
+
+    @Test
+    void aCommandThatNeedsTheDatabaseIsToldToTryAgainWhenItIsNotMigratedInTime() {
+        HeldMigration.hold();
+        app = DeploybotApp.startWhileMigrating(slack, aws, configuration(directory.resolve("data")));
+
+        HttpResponse<String> lock = app.slack().slashCommand("U0ALICE", "C0STG", "/deploy", "lock stg too early");
+
+        assertThat(lock.statusCode()).isEqualTo(200);
+        assertThat(lock.body()).contains("still starting").contains("nothing was done").doesNotContain("internal error");
+    }
+
+    @Test
+    void aCommandThatNeedsTheDatabaseIsToldWhenItCannotBeOpened() throws Exception {
+        Path notADirectory = Files.createFile(directory.resolve("not-a-directory"));
+        app = DeploybotApp.startWhileMigrating(slack, aws, configuration(notADirectory.resolve("data")));
+
+        HttpResponse<String> lock = app.slack().slashCommand("U0ALICE", "C0STG", "/deploy", "lock stg without a database");
+
+        assertThat(lock.statusCode()).isEqualTo(200);
+        assertThat(lock.body()).contains("cannot open its database").contains("nothing was done");
+        HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(app.url().resolve("/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.body()).contains("DOWN");
+    }
+
+    private static Map<String, Object> configuration(Path data) {
+        Map<String, Object> configuration = new HashMap<>(HeldMigration.PROPERTIES);
+        configuration.put("deploybot.store.directory", data.toString());
+        configuration.put("deploybot.environments.stg.channel", "C0STG");
+        configuration.put("deploybot.environments.stg.build.project", "app-stg");
+        return configuration;
+    }
+}
