@@ -215,6 +215,12 @@ public final class MigrationGate implements DataSource {
         @Bean(preDestroy = "close")
         MigrationGate dataSource(DatasourceConfiguration configuration, DatasourceFactory pools, FlywayMigrator migrator,
                                  BeanLocator beans) {
+            // Switched on, Flyway's own run would wait on this gate on the main thread, for a migration that only starts later.
+            beans.findBean(FlywayConfigurationProperties.class, Qualifiers.byName(configuration.getName()))
+                    .filter(FlywayConfigurationProperties::isEnabled).ifPresent(flyway -> {
+                        throw new IllegalStateException("flyway.datasources." + configuration.getName()
+                                + ".enabled must stay false: deploybot migrates the database itself once the server is up");
+                    });
             MigrationGate gate = new MigrationGate(configuration.getName(), pools, configuration, migrator, beans);
             gates.add(gate);
             return gate;
