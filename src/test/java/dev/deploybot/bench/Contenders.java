@@ -3,6 +3,7 @@ package dev.deploybot.bench;
 import dev.deploybot.testing.DeploybotApp;
 import dev.deploybot.testing.FakeAws;
 import dev.deploybot.testing.FakeSlack;
+import dev.deploybot.testing.ScratchDirectory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -88,5 +89,6 @@ final class Contenders implements AutoCloseable {
     public void close() {
         slack.close();
         aws.close();
+        new ScratchDirectory(work).close();
     }
 }

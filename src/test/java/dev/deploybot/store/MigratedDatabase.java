@@ -3,12 +3,12 @@ package dev.deploybot.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.deploybot.testing.EmbeddedPostgresSupport;
+import dev.deploybot.testing.ScratchDirectory;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 import java.io.IOException;
-import java.nio.file.Files;
 
 /** A fresh database of either engine the bot supports, migrated like production, for store contracts. */
 abstract class MigratedDatabase {
@@ -18,6 +18,7 @@ abstract class MigratedDatabase {
 
     private final Engine engine;
     HikariDataSource dataSource;
+    private ScratchDirectory h2Files;
 
     MigratedDatabase(Engine engine) {
         this.engine = engine;
@@ -28,7 +29,8 @@ abstract class MigratedDatabase {
         HikariConfig config = new HikariConfig();
         if (engine == Engine.H2) {
             // The same settings as the embedded default in application.yml.
-            config.setJdbcUrl("jdbc:h2:file:" + Files.createTempDirectory("deploybot-store").resolve("deploybot")
+            h2Files = ScratchDirectory.create("deploybot-store");
+            config.setJdbcUrl("jdbc:h2:file:" + h2Files.path().resolve("deploybot")
                     + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0");
             config.setUsername("sa");
         } else {
@@ -52,5 +54,8 @@ abstract class MigratedDatabase {
     @AfterEach
     final void closeDatabase() {
         dataSource.close();
+        if (h2Files != null) {
+            h2Files.close();
+        }
     }
 }

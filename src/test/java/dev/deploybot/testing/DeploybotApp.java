@@ -5,8 +5,6 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -26,11 +24,14 @@ public final class DeploybotApp implements AutoCloseable {
     }
     private final Map<String, Object> properties;
     private final boolean awaitStore;
+    /** Where the database lives across restarts; removed once the app is closed for good. */
+    private final ScratchDirectory data;
     private EmbeddedServer server;
 
-    private DeploybotApp(Map<String, Object> properties, boolean awaitStore) {
+    private DeploybotApp(Map<String, Object> properties, boolean awaitStore, ScratchDirectory data) {
         this.properties = properties;
         this.awaitStore = awaitStore;
+        this.data = data;
     }
 
     /**
@@ -50,12 +51,18 @@ public final class DeploybotApp implements AutoCloseable {
         properties.put("deploybot.slack.bot-token", FakeSlack.DEFAULT_TOKEN);
         properties.put("deploybot.slack.signing-secret", SIGNING_SECRET);
         properties.put("deploybot.slack.api-url", slack.apiUrl());
-        properties.put("deploybot.store.directory", temporaryDirectory().toString());
+        ScratchDirectory data = ScratchDirectory.create("deploybot-test");
+        properties.put("deploybot.store.directory", data.path().toString());
         properties.put("micronaut.server.port", -1);
         properties.putAll(configuration);
         pointAwsAt(aws);
-        DeploybotApp app = new DeploybotApp(properties, awaitStore);
-        app.boot();
+        DeploybotApp app = new DeploybotApp(properties, awaitStore, data);
+        try {
+            app.boot();
+        } catch (RuntimeException e) {
+            data.close();
+            throw e;
+        }
         return app;
     }
 
@@ -96,13 +103,18 @@ public final class DeploybotApp implements AutoCloseable {
 
     /** Restarts with some settings changed, as an operator redeploying with a new configuration would. */
     public void restart(Map<String, Object> changes) {
-        close();
+        stop();
         properties.putAll(changes);
         boot();
     }
 
     @Override
     public void close() {
+        stop();
+        data.close();
+    }
+
+    private void stop() {
         if (server != null) {
             server.getApplicationContext().close();
             server = null;
@@ -119,16 +131,6 @@ public final class DeploybotApp implements AutoCloseable {
             for (MigrationGate store : server.getApplicationContext().getBeansOfType(MigrationGate.class)) {
                 store.migrated().toCompletableFuture().orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join();
             }
-        }
-    }
-
-    private static Path temporaryDirectory() {
-        try {
-            Path directory = Files.createTempDirectory("deploybot-test");
-            directory.toFile().deleteOnExit();
-            return directory;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 }
