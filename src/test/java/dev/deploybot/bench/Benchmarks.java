@@ -32,7 +32,7 @@ public final class Benchmarks {
             }
         }
         if (only.contains("http")) {
-            rows.add(EventThroughputBenchmark.overHttp());
+            rows.addAll(EventThroughputBenchmark.overHttp());
         }
         if (only.contains("sqs")) {
             rows.add(EventThroughputBenchmark.overSqs());
