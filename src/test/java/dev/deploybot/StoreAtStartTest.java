@@ -1,5 +1,11 @@
 package dev.deploybot;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.deploybot.events.DeliveryLoop;
+import dev.deploybot.events.Housekeeping;
+import dev.deploybot.pipeline.ReleaseHousekeeping;
 import dev.deploybot.testing.DeploybotApp;
 import dev.deploybot.testing.FakeAws;
 import dev.deploybot.testing.FakeSlack;
@@ -8,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +30,7 @@ import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The database opens and migrates while the server starts: what needs no records is answered at once, what needs
@@ -93,6 +102,41 @@ class StoreAtStartTest {
         HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(app.url().resolve("/health")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(health.body()).contains("DOWN");
+    }
+
+    /**
+     * Until the process exits (see {@link Application}), the loops that ask the store keep running: the database's
+     * failure is the gate's one error, and each loop says in one line, without a stack trace, that its round was skipped.
+     */
+    @Test
+    void theLoopsThatNeedTheDatabaseSayInOneLineThatItCannotBeOpened() throws Exception {
+        List<Logger> loops = List.of(logger(DeliveryLoop.class), logger(Housekeeping.class), logger(ReleaseHousekeeping.class));
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        loops.forEach(loop -> loop.addAppender(log));
+        try {
+            Map<String, Object> configuration = configuration(Files.createFile(directory.resolve("not-a-directory")).resolve("data"));
+            configuration.put("deploybot.events.delivery.interval", "100ms");
+            configuration.put("deploybot.events.reconcile.interval", "100ms");
+            configuration.put("deploybot.events.http.retry-delay", "100ms");
+            configuration.put("deploybot.release.housekeeping-delay", "100ms");
+            configuration.put("deploybot.release.housekeeping-interval", "100ms");
+            app = DeploybotApp.startWhileMigrating(slack, aws, configuration);
+
+            await().untilAsserted(() -> assertThat(List.copyOf(log.list)).extracting(ILoggingEvent::getLoggerName)
+                    .as("every loop has had a round since").contains(loops.stream().map(Logger::getName).toArray(String[]::new)));
+            assertThat(List.copyOf(log.list)).allSatisfy(line -> {
+                assertThat(line.getThrowableProxy()).as("stack trace of: %s", line.getFormattedMessage()).isNull();
+                assertThat(line.getLevel()).as(line.getFormattedMessage()).isNotEqualTo(ch.qos.logback.classic.Level.ERROR);
+                assertThat(line.getFormattedMessage()).contains("database").doesNotContain("\n");
+            });
+        } finally {
+            loops.forEach(loop -> loop.detachAppender(log));
+        }
+    }
+
+    private static Logger logger(Class<?> type) {
+        return (Logger) LoggerFactory.getLogger(type);
     }
 
     private static Map<String, Object> configuration(Path data) {
