@@ -135,6 +135,45 @@ class StoreAtStartTest {
         }
     }
 
+    /**
+     * The process as the README's run command starts it: the database's error once, one line saying the bot stopped,
+     * exit code 1, and no round left waiting for a database that will never come (when the failure came after the start
+     * had returned, the stop used to wait 40 s for them; whether it does here depends on which comes first).
+     */
+    @Test
+    void aDatabaseThatCannotBeOpenedStopsTheProcessWithExitCode1() throws Exception {
+        Path notADirectory = Files.createFile(directory.resolve("not-a-directory"));
+        Path file = Files.writeString(directory.resolve("deploybot.yml"),
+                "deploybot:\n  environments:\n    stg:\n      channel: C0STG\n      build:\n        project: app-stg\n");
+        Path output = directory.resolve("output.txt");
+        ProcessBuilder bot = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), Application.class.getName())
+                .redirectErrorStream(true).redirectOutput(output.toFile());
+        bot.environment().putAll(Map.of(
+                "SLACK_BOT_TOKEN", FakeSlack.DEFAULT_TOKEN,
+                "SLACK_SIGNING_SECRET", DeploybotApp.SIGNING_SECRET,
+                "SLACK_API_URL", slack.apiUrl(),
+                "AWS_REGION", FakeAws.REGION,
+                "AWS_ENDPOINT_URL", aws.endpoint().toString(),
+                "AWS_ACCESS_KEY_ID", "AKIDTEST",
+                "AWS_SECRET_ACCESS_KEY", "secret",
+                "DEPLOYBOT_DATA_DIR", notADirectory.resolve("data").toString(),
+                "MICRONAUT_CONFIG_FILES", file.toString(),
+                "PORT", "-1"));
+        Process process = bot.start();
+        try {
+            assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("the process ends").isTrue();
+            String log = Files.readString(output);
+            assertThat(process.exitValue()).as(log).isEqualTo(Application.STORE_EXIT_CODE).isEqualTo(1);
+            assertThat(log)
+                    .contains("the database default could not be opened or migrated")
+                    .contains("deploybot stopped: its database could not be opened or migrated")
+                    .doesNotContain("a scheduled round is still running", "interrupted while waiting for the database");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
     private static Logger logger(Class<?> type) {
         return (Logger) LoggerFactory.getLogger(type);
     }
