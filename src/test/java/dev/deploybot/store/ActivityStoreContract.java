@@ -131,6 +131,33 @@ abstract class ActivityStoreContract extends MigratedDatabase {
         pool.shutdown();
     }
 
+    /**
+     * Groups overlap: the next one runs its statements while the one before it commits. Every work here changes the
+     * same row, so each group waits for the row until the group before it has committed; none is lost or waits forever.
+     */
+    @Test
+    void groupsChangingTheSameRowOneAfterAnotherKeepEveryChange() throws Exception {
+        JdbcUnitOfWork unitOfWork = new JdbcUnitOfWork(dataSource);
+        JdbcOutbox outbox = new JdbcOutbox(dataSource);
+        int threads = 8;
+        int changes = threads * 25;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        for (int i = 0; i < changes; i++) {
+            Outbox.Content content = new Outbox.Content("change " + i, null);
+            done.add(pool.submit(() -> unitOfWork.sharedCommit(() -> {
+                outbox.show("build:app-ci:busy", "C0CI", content, NOW);
+                return null;
+            })));
+        }
+        for (java.util.concurrent.Future<?> each : done) {
+            each.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertThat(outbox.due(NOW.plusSeconds(1), 10)).singleElement()
+                .satisfies(letter -> assertThat(letter.version()).isEqualTo(changes));
+    }
+
     @Test
     void aChannelWithALongBacklogDoesNotHideTheOtherChannelsLetters() {
         JdbcOutbox outbox = new JdbcOutbox(dataSource);
