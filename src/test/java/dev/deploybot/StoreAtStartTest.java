@@ -3,12 +3,16 @@ package dev.deploybot;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.deploybot.events.DeliveryLoop;
 import dev.deploybot.events.Housekeeping;
 import dev.deploybot.pipeline.ReleaseHousekeeping;
+import dev.deploybot.release.EnvironmentLocks;
+import dev.deploybot.store.MigrationGate;
 import dev.deploybot.testing.DeploybotApp;
 import dev.deploybot.testing.FakeAws;
 import dev.deploybot.testing.FakeSlack;
+import dev.deploybot.testing.FakeSocketMode;
 import dev.deploybot.testing.HeldMigration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,9 +25,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,11 +44,17 @@ import static org.awaitility.Awaitility.await;
  * at all.
  */
 class StoreAtStartTest {
+    /**
+     * Well under the minute that work answering nobody waits for the migration (and {@link HeldMigration} holds it),
+     * well over the short wait on a loaded machine.
+     */
+    private static final Duration SHORTER_THAN_THE_LONG_WAIT = Duration.ofSeconds(20);
     @TempDir
     Path directory;
     private FakeSlack slack;
     private FakeAws aws;
     private DeploybotApp app;
+    private FakeSocketMode socket;
 
     @BeforeEach
     void fakes() {
@@ -55,6 +67,9 @@ class StoreAtStartTest {
         HeldMigration.release();
         if (app != null) {
             app.close();
+        }
+        if (socket != null) {
+            socket.close();
         }
         aws.close();
         slack.close();
@@ -88,6 +103,35 @@ class StoreAtStartTest {
 
         assertThat(lock.statusCode()).isEqualTo(200);
         assertThat(lock.body()).contains("still starting").contains("nothing was done").doesNotContain("internal error");
+    }
+
+    /** Over Socket Mode no HTTP request is in flight, yet Slack still wants the envelope acked within 3 seconds. */
+    @Test
+    void aCommandOverTheSocketThatNeedsTheDatabaseIsToldToTryAgainAsSoonAsOverHttp() throws Exception {
+        socket = FakeSocketMode.start(slack);
+        HeldMigration.hold();
+        Map<String, Object> configuration = configuration(directory.resolve("data"));
+        configuration.put("deploybot.slack.app-token", "xapp-1-A0TEST-socket");
+        configuration.put("deploybot.slack.http-enabled", false);
+        app = DeploybotApp.startWhileMigrating(slack, aws, configuration);
+        await().until(socket::connectionsOpened, opened -> opened >= 1);
+        int awsCalls = aws.calls().size();
+
+        String early = socket.slashCommand("U0ALICE", "C0STG", "/deploy", "lock stg while the database migrates");
+        JsonNode refused = await().atMost(SHORTER_THAN_THE_LONG_WAIT).until(() -> socket.ack(early), Optional::isPresent).orElseThrow();
+
+        assertThat(refused.path("payload").path("text").asText()).contains("still starting").contains("nothing was done")
+                .doesNotContain("internal error");
+        HeldMigration.release();
+        app.bean(MigrationGate.class).migrated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        EnvironmentLocks locks = app.bean(EnvironmentLocks.class);
+        assertThat(locks.lockOf("stg")).as("the refused command locked nothing").isEmpty();
+
+        String again = socket.slashCommand("U0ALICE", "C0STG", "/deploy", "lock stg while the database migrates");
+        JsonNode locked = await().until(() -> socket.ack(again), Optional::isPresent).orElseThrow();
+        assertThat(locked.path("payload").path("text").asText()).contains("stg is locked");
+        assertThat(locks.lockOf("stg")).hasValueSatisfying(lock -> assertThat(lock.holder()).isEqualTo("U0ALICE"));
+        assertThat(aws.calls()).as("nothing reached AWS").hasSize(awsCalls);
     }
 
     @Test

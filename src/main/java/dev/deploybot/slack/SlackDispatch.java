@@ -5,6 +5,7 @@ import com.slack.api.bolt.request.Request;
 import com.slack.api.bolt.response.Response;
 import com.slack.api.bolt.util.SlackRequestParser;
 import dev.deploybot.core.AuditEntry;
+import dev.deploybot.core.SomeoneWaiting;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,15 @@ class SlackDispatch {
         return run(request);
     }
 
+    /**
+     * Runs the request as answering someone who waits ({@link SomeoneWaiting}): Slack shows the person nothing until
+     * this answer, whether the request came over HTTP or over the socket, so the database is waited for only briefly.
+     */
     Answer run(Request<?> request) {
+        return SomeoneWaiting.forTheAnswerOf(() -> answer(request));
+    }
+
+    private Answer answer(Request<?> request) {
         Response response;
         try {
             response = app.run(request);

@@ -1,5 +1,6 @@
 package dev.deploybot.store;
 
+import dev.deploybot.core.SomeoneWaiting;
 import dev.deploybot.core.StoreUnavailable;
 import io.micronaut.configuration.jdbc.hikari.DatasourceConfiguration;
 import io.micronaut.configuration.jdbc.hikari.DatasourceFactory;
@@ -42,9 +43,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * validates every migration already applied) on a thread of its own, started as soon as the HTTP server takes
  * requests: on the main thread it was the largest part of the start-up, and even on a thread of its own it took the
  * two cores from the start itself. A connection is handed out only once the schema is migrated. A caller before then
- * waits for it: one answering an HTTP request at most {@link #WAIT} (long enough for a migration that is nearly done,
- * short enough to still answer Slack within its 3 seconds), other work (the delivery loop, the outbox,
- * housekeeping) at most {@link #MAX_WAIT}. It is then refused with an {@link SQLException} whose cause is a
+ * waits for it: one answering someone who waits (an HTTP request, or a Slack command however it arrived: see
+ * {@link SomeoneWaiting}) at most {@link #WAIT} (long enough for a migration that is nearly done, short enough to still
+ * answer Slack within its 3 seconds), other work (the delivery loop, the outbox, housekeeping, the SQS poller, the
+ * work a command hands on after its answer) at most {@link #MAX_WAIT}. It is then refused with an {@link SQLException} whose cause is a
  * {@link StoreUnavailable}: retryable while the database is still being migrated, not when opening or migrating
  * failed. An application context that starts no server (some tests) opens the database {@link #WITHOUT_SERVER} after
  * it started.
@@ -110,9 +112,8 @@ public final class MigrationGate implements DataSource {
         if (known != null) {
             return known;
         }
-        Duration patience = ServerRequestContext.currentRequest().isPresent() ? WAIT : MAX_WAIT;
         try {
-            return migrated.get(patience.toMillis(), TimeUnit.MILLISECONDS);
+            return migrated.get(patience().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new SQLTransientConnectionException("the database is still being opened and migrated", "08001",
                     new StoreUnavailable("Starting", "still being opened and migrated after start-up", true, e));
@@ -126,6 +127,11 @@ public final class MigrationGate implements DataSource {
             Thread.currentThread().interrupt();
             throw new SQLTransientConnectionException("interrupted while waiting for the database to be migrated", "08001", e);
         }
+    }
+
+    /** How long the calling thread waits for the migration. */
+    static Duration patience() {
+        return ServerRequestContext.currentRequest().isPresent() || SomeoneWaiting.onThisThread() ? WAIT : MAX_WAIT;
     }
 
     @Override

@@ -63,7 +63,7 @@ class GracefulShutdownEndToEndTest {
         prd.awaitMessage(request, "deploying");
 
         // What the JVM does on SIGTERM: the context closes on a shutdown-hook thread while the rollout is followed.
-        Thread shutdownHook = new Thread(app::close, "shutdown-hook");
+        Thread shutdownHook = new Thread(app::stop, "shutdown-hook");
         shutdownHook.start();
         shutdownHook.join();
         app.restart();

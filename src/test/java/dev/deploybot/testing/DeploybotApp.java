@@ -114,7 +114,8 @@ public final class DeploybotApp implements AutoCloseable {
         data.close();
     }
 
-    private void stop() {
+    /** Stops the bot as SIGTERM does: its database stays for a {@link #restart}. */
+    public void stop() {
         if (server != null) {
             server.getApplicationContext().close();
             server = null;
