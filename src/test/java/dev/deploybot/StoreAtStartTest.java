@@ -1,6 +1,12 @@
 package dev.deploybot;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.deploybot.events.DeliveryLoop;
+import dev.deploybot.events.Housekeeping;
+import dev.deploybot.pipeline.ReleaseHousekeeping;
 import dev.deploybot.release.EnvironmentLocks;
 import dev.deploybot.store.MigrationGate;
 import dev.deploybot.testing.DeploybotApp;
@@ -12,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -138,6 +146,80 @@ class StoreAtStartTest {
         HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(app.url().resolve("/health")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(health.body()).contains("DOWN");
+    }
+
+    /**
+     * Until the process exits (see {@link Application}), the loops that ask the store keep running: the database's
+     * failure is the gate's one error, and each loop says in one line, without a stack trace, that its round was skipped.
+     */
+    @Test
+    void theLoopsThatNeedTheDatabaseSayInOneLineThatItCannotBeOpened() throws Exception {
+        List<Logger> loops = List.of(logger(DeliveryLoop.class), logger(Housekeeping.class), logger(ReleaseHousekeeping.class));
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        loops.forEach(loop -> loop.addAppender(log));
+        try {
+            Map<String, Object> configuration = configuration(Files.createFile(directory.resolve("not-a-directory")).resolve("data"));
+            configuration.put("deploybot.events.delivery.interval", "100ms");
+            configuration.put("deploybot.events.reconcile.interval", "100ms");
+            configuration.put("deploybot.events.http.retry-delay", "100ms");
+            configuration.put("deploybot.release.housekeeping-delay", "100ms");
+            configuration.put("deploybot.release.housekeeping-interval", "100ms");
+            app = DeploybotApp.startWhileMigrating(slack, aws, configuration);
+
+            await().untilAsserted(() -> assertThat(List.copyOf(log.list)).extracting(ILoggingEvent::getLoggerName)
+                    .as("every loop has had a round since").contains(loops.stream().map(Logger::getName).toArray(String[]::new)));
+            assertThat(List.copyOf(log.list)).allSatisfy(line -> {
+                assertThat(line.getThrowableProxy()).as("stack trace of: %s", line.getFormattedMessage()).isNull();
+                assertThat(line.getLevel()).as(line.getFormattedMessage()).isNotEqualTo(ch.qos.logback.classic.Level.ERROR);
+                assertThat(line.getFormattedMessage()).contains("database").doesNotContain("\n");
+            });
+        } finally {
+            loops.forEach(loop -> loop.detachAppender(log));
+        }
+    }
+
+    /**
+     * The process as the README's run command starts it: the database's error once, one line saying the bot stopped,
+     * exit code 1, and no round left waiting for a database that will never come (when the failure came after the start
+     * had returned, the stop used to wait 40 s for them; whether it does here depends on which comes first).
+     */
+    @Test
+    void aDatabaseThatCannotBeOpenedStopsTheProcessWithExitCode1() throws Exception {
+        Path notADirectory = Files.createFile(directory.resolve("not-a-directory"));
+        Path file = Files.writeString(directory.resolve("deploybot.yml"),
+                "deploybot:\n  environments:\n    stg:\n      channel: C0STG\n      build:\n        project: app-stg\n");
+        Path output = directory.resolve("output.txt");
+        ProcessBuilder bot = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), Application.class.getName())
+                .redirectErrorStream(true).redirectOutput(output.toFile());
+        bot.environment().putAll(Map.of(
+                "SLACK_BOT_TOKEN", FakeSlack.DEFAULT_TOKEN,
+                "SLACK_SIGNING_SECRET", DeploybotApp.SIGNING_SECRET,
+                "SLACK_API_URL", slack.apiUrl(),
+                "AWS_REGION", FakeAws.REGION,
+                "AWS_ENDPOINT_URL", aws.endpoint().toString(),
+                "AWS_ACCESS_KEY_ID", "AKIDTEST",
+                "AWS_SECRET_ACCESS_KEY", "secret",
+                "DEPLOYBOT_DATA_DIR", notADirectory.resolve("data").toString(),
+                "MICRONAUT_CONFIG_FILES", file.toString(),
+                "PORT", "-1"));
+        Process process = bot.start();
+        try {
+            assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("the process ends").isTrue();
+            String log = Files.readString(output);
+            assertThat(process.exitValue()).as(log).isEqualTo(Application.STORE_EXIT_CODE).isEqualTo(1);
+            assertThat(log)
+                    .contains("the database default could not be opened or migrated")
+                    .contains("deploybot stopped: its database could not be opened or migrated")
+                    .doesNotContain("a scheduled round is still running", "interrupted while waiting for the database");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static Logger logger(Class<?> type) {
+        return (Logger) LoggerFactory.getLogger(type);
     }
 
     private static Map<String, Object> configuration(Path data) {

@@ -1,6 +1,8 @@
 package dev.deploybot;
 
+import dev.deploybot.testing.FakeAws;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,10 +20,25 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class StrictConfigurationTest {
     @TempDir
     Path directory;
+    private String regionBefore;
+
+    /**
+     * The region is asked before the file is read ({@code AwsRegion}): without one the start stops on that line
+     * and the file's mistakes are never reported. Named here, not left to whichever test ran before.
+     */
+    @BeforeEach
+    void nameARegion() {
+        regionBefore = System.setProperty("aws.region", FakeAws.REGION);
+    }
 
     @AfterEach
-    void forgetTheFile() {
+    void forgetTheFileAndTheRegion() {
         System.clearProperty("micronaut.config.files");
+        if (regionBefore == null) {
+            System.clearProperty("aws.region");
+        } else {
+            System.setProperty("aws.region", regionBefore);
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.deploybot.events;
 
 import dev.deploybot.activity.DeliverActivity;
 import dev.deploybot.config.EventSettings;
+import dev.deploybot.config.StoreOutage;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -66,7 +67,9 @@ public class DeliveryLoop {
                 Thread.onSpinWait();
             }
         } catch (RuntimeException e) {
-            LOG.warn("delivering activity to Slack failed; trying again shortly", e);
+            if (!StoreOutage.report(LOG, "delivering activity to Slack", e)) {
+                LOG.warn("delivering activity to Slack failed; trying again shortly", e);
+            }
         }
     }
 

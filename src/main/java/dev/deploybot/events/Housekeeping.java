@@ -3,6 +3,7 @@ package dev.deploybot.events;
 import dev.deploybot.activity.EventInbox;
 import dev.deploybot.activity.ReconcileBuilds;
 import dev.deploybot.config.EventSettings;
+import dev.deploybot.config.StoreOutage;
 import dev.deploybot.core.ExternalFailure;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PostConstruct;
@@ -71,7 +72,9 @@ public class Housekeeping {
         } catch (ExternalFailure failure) {
             LOG.warn("could not ask CodeBuild about unfinished builds: {} {}", failure.code(), failure.detail());
         } catch (RuntimeException e) {
-            LOG.warn("reconciling builds failed", e);
+            if (!StoreOutage.report(LOG, "reconciling builds", e)) {
+                LOG.warn("reconciling builds failed", e);
+            }
         }
     }
 
@@ -87,7 +90,9 @@ public class Housekeeping {
                 leftOver = inbox.unhandled(clock.instant().minus(settings.httpRetryDelay()), SWEEP_BATCH + tried.size()).stream()
                         .filter(event -> !tried.contains(event.id())).toList();
             } catch (RuntimeException e) {
-                LOG.warn("could not look for left-over events: {}", e.toString());
+                if (!StoreOutage.report(LOG, "looking for left-over events", e)) {
+                    LOG.warn("could not look for left-over events: {}", e.toString());
+                }
                 return;
             }
             if (leftOver.isEmpty()) {
@@ -111,7 +116,9 @@ public class Housekeeping {
                 LOG.info("forgot {} handled events older than {}", forgotten, settings.retention());
             }
         } catch (RuntimeException e) {
-            LOG.warn("forgetting old events failed", e);
+            if (!StoreOutage.report(LOG, "forgetting old events", e)) {
+                LOG.warn("forgetting old events failed", e);
+            }
         }
     }
 

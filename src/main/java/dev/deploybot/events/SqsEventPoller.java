@@ -5,6 +5,7 @@ import dev.deploybot.activity.DeploymentChange;
 import dev.deploybot.activity.EventQueue;
 import dev.deploybot.activity.ImagePushed;
 import dev.deploybot.config.EventSettings;
+import dev.deploybot.config.StoreOutage;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import jakarta.annotation.PostConstruct;
@@ -144,8 +145,10 @@ public class SqsEventPoller {
                         batch.done(reading.message);
                     }
                 } catch (RuntimeException e) {
-                    LOG.warn("could not handle message {} (received {} times); it comes back in {}s: {}", reading.message.messageId(),
-                            reading.message.receiveCount(), settings.queueRetryDelay().toSeconds(), e.toString());
+                    if (!StoreOutage.report(LOG, "handling message " + reading.message.messageId(), e)) {
+                        LOG.warn("could not handle message {} (received {} times); it comes back in {}s: {}", reading.message.messageId(),
+                                reading.message.receiveCount(), settings.queueRetryDelay().toSeconds(), e.toString());
+                    }
                     batch.retry(reading.message);
                 }
             }

@@ -1,5 +1,6 @@
 package dev.deploybot.pipeline;
 
+import dev.deploybot.config.StoreOutage;
 import dev.deploybot.config.WorkExecutor;
 import dev.deploybot.release.ExpireRequests;
 import dev.deploybot.release.ReleaseJournal;
@@ -45,7 +46,9 @@ public class ReleaseHousekeeping {
         } catch (RejectedExecutionException busy) {
             LOG.info("work queue full; resuming releases on the next round");
         } catch (RuntimeException e) {
-            LOG.error("release housekeeping failed; trying again on the next round", e);
+            if (!StoreOutage.report(LOG, "release housekeeping", e)) {
+                LOG.error("release housekeeping failed; trying again on the next round", e);
+            }
         }
     }
 
@@ -54,7 +57,9 @@ public class ReleaseHousekeeping {
         try {
             drift.check();
         } catch (RuntimeException e) {
-            LOG.error("drift check failed; trying again on the next round", e);
+            if (!StoreOutage.report(LOG, "drift check", e)) {
+                LOG.error("drift check failed; trying again on the next round", e);
+            }
         }
     }
 }
