@@ -154,7 +154,8 @@ class StoreAtStartTest {
      */
     @Test
     void theLoopsThatNeedTheDatabaseSayInOneLineThatItCannotBeOpened() throws Exception {
-        List<Logger> loops = List.of(logger(DeliveryLoop.class), logger(Housekeeping.class), logger(ReleaseHousekeeping.class));
+        List<Logger> loops = List.of(logger(DeliveryLoop.class), logger(Housekeeping.class), logger(ReleaseHousekeeping.class),
+                (Logger) LoggerFactory.getLogger("dev.deploybot.slack.OutboxDelivery"));
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();
         loops.forEach(loop -> loop.addAppender(log));

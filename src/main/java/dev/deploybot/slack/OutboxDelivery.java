@@ -3,6 +3,7 @@ package dev.deploybot.slack;
 import dev.deploybot.activity.Outbox;
 import dev.deploybot.activity.ReleaseThreads;
 import dev.deploybot.config.LogContext;
+import dev.deploybot.config.StoreOutage;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
@@ -53,7 +54,9 @@ class OutboxDelivery {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.error("delivering the outbox failed; trying again on the next round", e);
+            if (!StoreOutage.report(LOG, "delivering the outbox", e)) {
+                LOG.error("delivering the outbox failed; trying again on the next round", e);
+            }
         }
     }
 
