@@ -9,6 +9,7 @@ import dev.deploybot.events.Housekeeping;
 import dev.deploybot.pipeline.ReleaseHousekeeping;
 import dev.deploybot.release.EnvironmentLocks;
 import dev.deploybot.store.MigrationGate;
+import dev.deploybot.testing.BotEnvironment;
 import dev.deploybot.testing.DeploybotApp;
 import dev.deploybot.testing.FakeAws;
 import dev.deploybot.testing.FakeSlack;
@@ -194,17 +195,8 @@ class StoreAtStartTest {
         ProcessBuilder bot = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), Application.class.getName())
                 .redirectErrorStream(true).redirectOutput(output.toFile());
-        bot.environment().putAll(Map.of(
-                "SLACK_BOT_TOKEN", FakeSlack.DEFAULT_TOKEN,
-                "SLACK_SIGNING_SECRET", DeploybotApp.SIGNING_SECRET,
-                "SLACK_API_URL", slack.apiUrl(),
-                "AWS_REGION", FakeAws.REGION,
-                "AWS_ENDPOINT_URL", aws.endpoint().toString(),
-                "AWS_ACCESS_KEY_ID", "AKIDTEST",
-                "AWS_SECRET_ACCESS_KEY", "secret",
-                "DEPLOYBOT_DATA_DIR", notADirectory.resolve("data").toString(),
-                "MICRONAUT_CONFIG_FILES", file.toString(),
-                "PORT", "-1"));
+        bot.environment().putAll(BotEnvironment.of(slack, aws, notADirectory.resolve("data"), file));
+        bot.environment().put("PORT", "-1");
         Process process = bot.start();
         try {
             assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("the process ends").isTrue();

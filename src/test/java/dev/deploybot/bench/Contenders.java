@@ -1,5 +1,6 @@
 package dev.deploybot.bench;
 
+import dev.deploybot.testing.BotEnvironment;
 import dev.deploybot.testing.DeploybotApp;
 import dev.deploybot.testing.FakeAws;
 import dev.deploybot.testing.FakeSlack;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -51,16 +51,7 @@ final class Contenders implements AutoCloseable {
 
     /** The bot as the README's run command starts it. */
     Served bot(String... jvmOptions) throws Exception {
-        Map<String, String> environment = new HashMap<>(Map.of(
-                "SLACK_BOT_TOKEN", FakeSlack.DEFAULT_TOKEN,
-                "SLACK_SIGNING_SECRET", DeploybotApp.SIGNING_SECRET,
-                "SLACK_API_URL", slack.apiUrl(),
-                "AWS_REGION", FakeAws.REGION,
-                "AWS_ENDPOINT_URL", aws.endpoint().toString(),
-                "AWS_ACCESS_KEY_ID", "AKIDTEST",
-                "AWS_SECRET_ACCESS_KEY", "secret",
-                "DEPLOYBOT_DATA_DIR", work.resolve("data").toString(),
-                "MICRONAUT_CONFIG_FILES", config.toString()));
+        Map<String, String> environment = BotEnvironment.of(slack, aws, work.resolve("data"), config);
         return Served.start(command(jvmOptions, "-jar", jar.toString()), environment);
     }
 
