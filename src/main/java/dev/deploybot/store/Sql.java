@@ -63,7 +63,9 @@ final class Sql {
     int updateOnItsOwn(String sql, Object... parameters) {
         try (Connection connection = dataSource.getConnection()) {
             int changed = update(connection, sql, parameters);
-            written(connection);
+            if (changed > 0) {
+                written(connection);
+            }
             return changed;
         } catch (SQLException e) {
             throw new StoreFailure(sql, e);
