@@ -11,9 +11,6 @@ public interface EventInbox {
     /** Keeps the event unless its id is known; says whether it is new, known but unhandled, or done (handled or set aside). */
     Admission admit(ReceivedEvent event);
 
-    /** Whether the event's id is known, keeping nothing: new, known but unhandled, or done. */
-    Admission seen(String eventId);
-
     /**
      * Keeps a new event as handled already (what it told recorded in the same unit of work): one write where
      * admitting it and marking it handled take two. Answers false, keeping nothing, when its id is known by then.

@@ -29,11 +29,6 @@ public class JdbcEventInbox implements EventInbox {
         return known(event.id()).orElse(Admission.UNHANDLED);
     }
 
-    @Override
-    public Admission seen(String eventId) {
-        return known(eventId).orElse(Admission.NEW);
-    }
-
     private Optional<Admission> known(String eventId) {
         return sql.query("SELECT handled_at, set_aside_at FROM aws_events WHERE event_id = ?",
                 row -> row.getObject(1) != null || row.getObject(2) != null ? Admission.HANDLED : Admission.UNHANDLED,
