@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -21,6 +22,8 @@ final class Sql {
     /** The connection of the unit of work running on this thread, with the data source it came from. */
     private static final ThreadLocal<Bound> BOUND = new ThreadLocal<>();
     private final DataSource dataSource;
+    /** Whether commits wait in memory for the database's next store (H2); known from the first write on. */
+    private volatile Boolean storesLater;
 
     private record Bound(DataSource source, Connection connection) {
     }
@@ -59,7 +62,11 @@ final class Sql {
     /** Runs the statement on a connection of its own, committed at once even inside a unit of work on this thread. */
     int updateOnItsOwn(String sql, Object... parameters) {
         try (Connection connection = dataSource.getConnection()) {
-            return update(connection, sql, parameters);
+            int changed = update(connection, sql, parameters);
+            if (changed > 0) {
+                written(connection);
+            }
+            return changed;
         } catch (SQLException e) {
             throw new StoreFailure(sql, e);
         }
@@ -108,6 +115,7 @@ final class Sql {
             try {
                 T result = work.run(transactionOn(connection));
                 connection.commit();
+                written(connection);
                 return result;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -134,6 +142,7 @@ final class Sql {
             try {
                 T result = work.get();
                 connection.commit();
+                written(connection);
                 return result;
             } catch (RuntimeException e) {
                 connection.rollback();
@@ -179,6 +188,27 @@ final class Sql {
             throw new StoreFailure("release savepoint", e);
         }
         return result;
+    }
+
+    /**
+     * Returns once what this connection committed is in the database's file, where the death of the process cannot
+     * take it. H2 keeps commits in memory and writes them with its next store, which its own thread makes every
+     * half second; the bot acts on a commit (answers a sender, calls AWS, posts to Slack) only after it asked for
+     * that store itself. A store writes every commit made since the last one,
+     * so the commits waiting for it at the same moment share it, and one with nothing new costs nothing.
+     * PostgreSQL's commit is durable by itself.
+     */
+    private void written(Connection connection) throws SQLException {
+        Boolean later = storesLater;
+        if (later == null) {
+            later = connection.getMetaData().getURL().startsWith("jdbc:h2:");
+            storesLater = later;
+        }
+        if (later) {
+            try (Statement store = connection.createStatement()) {
+                store.execute("CHECKPOINT");
+            }
+        }
     }
 
     /** True inside {@link #together} on this thread: statements are kept by its commit. */

@@ -39,7 +39,7 @@ class RecordChangeTest {
     void migrate() {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl("jdbc:h2:file:" + directory.resolve("deploybot")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0");
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=500");
         config.setUsername("sa");
         dataSource = new HikariDataSource(config);
         Flyway.configure().dataSource(dataSource).load().migrate();

@@ -31,7 +31,7 @@ abstract class MigratedDatabase {
             // The same settings as the embedded default in application.yml.
             h2Files = ScratchDirectory.create("deploybot-store");
             config.setJdbcUrl("jdbc:h2:file:" + h2Files.path().resolve("deploybot")
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0");
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=500");
             config.setUsername("sa");
         } else {
             config.setJdbcUrl(EmbeddedPostgresSupport.newDatabase());

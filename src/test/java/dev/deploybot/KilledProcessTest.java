@@ -1,0 +1,138 @@
+package dev.deploybot;
+
+import dev.deploybot.testing.AwsEvent;
+import dev.deploybot.testing.BotEnvironment;
+import dev.deploybot.testing.EventRequests;
+import dev.deploybot.testing.FakeAws;
+import dev.deploybot.testing.FakeSlack;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What the bot answered as kept is still there after its process is killed outright (SIGKILL: no shutdown hook, no
+ * closing of the database), as after a crash or an out-of-memory kill. The embedded H2 keeps commits in memory until
+ * its next store, so this is what shows that the bot has each commit written before it answers.
+ */
+class KilledProcessTest {
+    private static final String KEY = "killed-process-key-0123456789abcdef";
+    private static final int EVENTS = 40;
+    @TempDir
+    Path directory;
+    private FakeSlack slack;
+    private FakeAws aws;
+
+    @BeforeEach
+    void fakes() {
+        slack = FakeSlack.start();
+        aws = FakeAws.start();
+    }
+
+    @AfterEach
+    void stop() {
+        aws.close();
+        slack.close();
+    }
+
+    @Test
+    void everyEventAnsweredAsAcceptedIsInTheStoreAfterTheProcessIsKilled() throws Exception {
+        Path data = directory.resolve("data");
+        int port = freePort();
+        Process bot = start(data, port);
+        List<String> accepted = new ArrayList<>();
+        try {
+            EventRequests door = new EventRequests(URI.create("http://localhost:" + port));
+            AwsEvent failed = AwsEvent.fixture("codebuild-build-failed.json");
+            AwsEvent first = failed.forBuild("app-ci:" + UUID.randomUUID()).withNewId();
+            // Until the server is up and its database migrated, the door answers 503 or cannot be reached.
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> postedOnce(door, first) == 202);
+            accepted.add(first.id());
+            for (int i = 1; i < EVENTS; i++) {
+                AwsEvent event = failed.forBuild("app-ci:" + UUID.randomUUID()).withNewId();
+                assertThat(door.post(event.toString(), KEY).statusCode()).as("event %d", i).isEqualTo(202);
+                accepted.add(event.id());
+            }
+        } finally {
+            bot.destroyForcibly(); // right after the last answer: nothing gets the chance to write it later
+            assertThat(bot.waitFor(1, TimeUnit.MINUTES)).as("the process is gone").isTrue();
+        }
+        assertThat(handledAmong(data, accepted)).as("events kept, handled, after the kill").isEqualTo(EVENTS);
+    }
+
+    private Process start(Path data, int port) throws IOException {
+        Path file = Files.writeString(directory.resolve("deploybot.yml"), """
+                deploybot:
+                  environments:
+                    stg:
+                      channel: C0STG
+                  events:
+                    routes:
+                      ci:
+                        codebuild-project: app-ci
+                        channel: C0CI
+                """);
+        ProcessBuilder bot = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), Application.class.getName())
+                .redirectErrorStream(true).redirectOutput(directory.resolve("output.txt").toFile());
+        Map<String, String> environment = new HashMap<>(BotEnvironment.of(slack, aws, data, file));
+        environment.put("PORT", String.valueOf(port));
+        environment.put("DEPLOYBOT_EVENTS_API_KEY", KEY);
+        bot.environment().putAll(environment);
+        return bot.start();
+    }
+
+    private static int postedOnce(EventRequests door, AwsEvent event) {
+        try {
+            return door.post(event.toString(), KEY).statusCode();
+        } catch (RuntimeException notYetListening) {
+            return -1;
+        }
+    }
+
+    /** Read from the database file the killed process left, as the next start would find it. */
+    private static int handledAmong(Path data, List<String> eventIds) throws Exception {
+        int handled = 0;
+        try (Connection store = DriverManager.getConnection("jdbc:h2:file:" + data.resolve("deploybot")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "");
+             PreparedStatement statement = store.prepareStatement(
+                     "SELECT handled_at FROM aws_events WHERE event_id = ?")) {
+            for (String id : eventIds) {
+                statement.setString(1, id);
+                try (ResultSet row = statement.executeQuery()) {
+                    if (row.next() && row.getObject(1) != null) {
+                        handled++;
+                    }
+                }
+            }
+        }
+        return handled;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
