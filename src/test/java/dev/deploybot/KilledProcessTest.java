@@ -3,11 +3,9 @@ package dev.deploybot;
 import dev.deploybot.testing.AwsEvent;
 import dev.deploybot.testing.BotEnvironment;
 import dev.deploybot.testing.EventRequests;
-import dev.deploybot.testing.FakeAws;
-import dev.deploybot.testing.FakeSlack;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.deploybot.testing.WireFakes;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -38,22 +36,10 @@ import static org.awaitility.Awaitility.await;
 class KilledProcessTest {
     private static final String KEY = "killed-process-key-0123456789abcdef";
     private static final int EVENTS = 40;
+    @RegisterExtension
+    final WireFakes fakes = new WireFakes();
     @TempDir
     Path directory;
-    private FakeSlack slack;
-    private FakeAws aws;
-
-    @BeforeEach
-    void fakes() {
-        slack = FakeSlack.start();
-        aws = FakeAws.start();
-    }
-
-    @AfterEach
-    void stop() {
-        aws.close();
-        slack.close();
-    }
 
     @Test
     void everyEventAnsweredAsAcceptedIsInTheStoreAfterTheProcessIsKilled() throws Exception {
@@ -96,7 +82,7 @@ class KilledProcessTest {
         ProcessBuilder bot = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), Application.class.getName())
                 .redirectErrorStream(true).redirectOutput(directory.resolve("output.txt").toFile());
-        Map<String, String> environment = new HashMap<>(BotEnvironment.of(slack, aws, data, file));
+        Map<String, String> environment = new HashMap<>(BotEnvironment.of(fakes.slack(), fakes.aws(), data, file));
         environment.put("PORT", String.valueOf(port));
         environment.put("DEPLOYBOT_EVENTS_API_KEY", KEY);
         bot.environment().putAll(environment);

@@ -99,6 +99,9 @@ class StagingBuildEndToEndTest {
         JsonNode build = await().until(() -> aws.codeBuild().startedBuilds(), builds -> builds.size() == before + 1)
                 .get(before);
         assertThat(build.get("sourceVersion").asText()).isEqualTo("develop");
+        // Its announcement comes after the build started: awaited here, so that it does not land in the next test.
+        await().until(() -> slack.channelMessages(CHANNEL).stream()
+                .anyMatch(posted -> posted.allText().contains(build.get("id").asText())));
     }
 
     @Test
