@@ -12,10 +12,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.PreparedStatement;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * Distinct CodeBuild failures (each a new build, routed to a channel, so each is journalled and waits in the
@@ -47,8 +43,6 @@ final class EventThroughputBenchmark {
      * event is still being compiled after 20,000 events.
      */
     private static final int WARM_UP_ROUND = 5_000;
-    /** Quiet enough: the compiler threads busy on at most a tenth of a core during a round. */
-    private static final double QUIET_COMPILER_CORES = 0.1;
     /** A bound, so a compiler that never settles still lets the bench finish (the row then says so). */
     private static final int MAX_WARM_UP_EVENTS = Integer.getInteger("bench.warmup", 100_000);
 
@@ -93,7 +87,7 @@ final class EventThroughputBenchmark {
     private static int warmUp(WarmUpRound round) throws Exception {
         int sent = 0;
         double compiling = Double.MAX_VALUE;
-        while (compiling > QUIET_COMPILER_CORES && sent < MAX_WARM_UP_EVENTS) {
+        while (compiling > JitCompiler.QUIET_CORES && sent < MAX_WARM_UP_EVENTS) {
             Spent spent = Spent.since();
             round.send(sent + WARM_UP_ROUND);
             sent += WARM_UP_ROUND;
@@ -170,7 +164,7 @@ final class EventThroughputBenchmark {
     /** Wall time, and the CPU the bot and the JIT compiler used, since a moment. */
     private record Spent(long startedNanos, long cpuNanos, long compilerNanos) {
         static Spent since() {
-            return new Spent(System.nanoTime(), processCpuNanos(), compilerCpuNanos());
+            return new Spent(System.nanoTime(), processCpuNanos(), JitCompiler.cpuNanos());
         }
 
         double seconds() {
@@ -179,7 +173,7 @@ final class EventThroughputBenchmark {
 
         /** How many cores the JIT compiler kept busy meanwhile. */
         double compilerCores() {
-            return (compilerCpuNanos() - compilerNanos) / 1e9 / seconds();
+            return (JitCompiler.cpuNanos() - compilerNanos) / 1e9 / seconds();
         }
 
         /**
@@ -188,39 +182,10 @@ final class EventThroughputBenchmark {
          */
         String perEvent(int events, String alsoCounted, int warmUp) {
             double compilerCores = compilerCores();
-            long compiler = compilerCpuNanos() - compilerNanos;
+            long compiler = JitCompiler.cpuNanos() - compilerNanos;
             return String.format("%.0f µs CPU each, %s included, the JIT compiler's apart; after %,d warm-up events, the compiler busy on %.1f cores meanwhile",
                     (processCpuNanos() - cpuNanos - compiler) / 1e3 / events, alsoCounted, warmUp, compilerCores);
         }
-    }
-
-    /**
-     * CPU time the JIT compiler threads used so far, read from Linux's per-thread accounting (in ticks of 10 ms);
-     * elsewhere the compilation time the JVM reports, which counts waiting for a core too. What the compiler takes is not the bot's cost per event, and it fades as the bot keeps running.
-     */
-    private static long compilerCpuNanos() {
-        Path tasks = Path.of("/proc/self/task");
-        if (!Files.isDirectory(tasks)) {
-            return ManagementFactory.getCompilationMXBean().getTotalCompilationTime() * 1_000_000L;
-        }
-        long ticks = 0;
-        try (Stream<Path> threads = Files.list(tasks)) {
-            for (Path thread : threads.toList()) {
-                try {
-                    if (Files.readString(thread.resolve("comm")).matches("C[12] CompilerThre.*\\s*")) {
-                        // After "(comm)": fields 14 and 15 of the line are user and system time.
-                        String stat = Files.readString(thread.resolve("stat"));
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                    }
-                } catch (IOException gone) {
-                    // A compiler thread can end between listing and reading.
-                }
-            }
-        } catch (IOException e) {
-            return 0;
-        }
-        return ticks * 10_000_000L;
     }
 
     /**

@@ -73,6 +73,16 @@ final class Served implements AutoCloseable {
         return firstAnswerMillis;
     }
 
+    /** CPU the program used so far, all its threads, its JIT compiler's included. */
+    long cpuNanos() {
+        return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+    }
+
+    /** CPU its JIT compiler used so far. */
+    long compilerCpuNanos() {
+        return JitCompiler.cpuNanos(process.pid());
+    }
+
     SlackRequests requests() {
         return requests;
     }
