@@ -15,7 +15,10 @@ public interface ActivityJournal {
     /** Starts tracking; false when someone else started first (read again and retry). */
     boolean insert(Tracked tracked, Instant now);
 
-    /** Stores a newer state if the stored version is still {@code expectedVersion}; false otherwise. */
+    /**
+     * Stores a newer state if the stored version is still {@code expectedVersion}; false otherwise. The hand-over
+     * marks only move forward: a state {@link Tracked#told() told} already keeps its told version and reply.
+     */
     boolean replace(Tracked tracked, long expectedVersion, Instant now);
 
     /** Tracked subjects whose latest change the outbox was not given yet, not claimed, oldest change first. */

@@ -63,20 +63,12 @@ public class DeliverActivity {
     }
 
     /**
-     * Tells the outbox about subjects just recorded as {@code recorded}, inside the caller's unit of work, whose
-     * writes hold their rows until it commits (so what it recorded is still the latest): an event's message costs
-     * no commit of its own. One that cannot be told now is left to the next round.
+     * Hands subjects just recorded by {@link RecordChange#recordToTell} (and marked told there) to the outbox, inside
+     * the caller's unit of work: an event's message costs no commit of its own. Throws when the outbox cannot take
+     * them, so that the marks are undone with the rest of the unit of work.
      */
-    public void tellNow(List<Tracked> recorded) {
-        for (Tracked tracked : recorded) {
-            try {
-                if (tracked.behind()) {
-                    tell(tracked);
-                }
-            } catch (RuntimeException e) {
-                LOG.debug("{} is handed to the outbox on the next round: {}", tracked.subject().key(), e.toString());
-            }
-        }
+    public void tellRecorded(List<Tracked> recorded) {
+        recorded.forEach(this::handOver);
     }
 
     /** Answers 1 when it told the outbox, 0 when another replica holds the subject or told it already. */
@@ -100,13 +92,17 @@ public class DeliverActivity {
     }
 
     private void tell(Tracked tracked) {
+        handOver(tracked);
+        journal.told(tracked.subject(), tracked.version(), tracked.told().replied());
+    }
+
+    /** The status message (once announced) at this version, and the end reply when it is due. */
+    private void handOver(Tracked tracked) {
         if (tracked.announce()) {
             announcer.show(tracked);
         }
-        boolean reply = tracked.replyDue();
-        if (reply) {
+        if (tracked.replyDue()) {
             announcer.replyDone(tracked);
         }
-        journal.told(tracked.subject(), tracked.version(), reply || tracked.replied());
     }
 }

@@ -15,6 +15,14 @@ public interface Outbox {
     /** The message {@code key} should show {@code content}: posted the first time, updated to the latest content after. */
     void show(String key, String channel, Content content, Instant now);
 
+    /**
+     * As {@link #show}, for a message that is most likely not there yet (a subject shown for the first time): a
+     * store may then try the insert first. Still correct when the message exists.
+     */
+    default void showFirst(String key, String channel, Content content, Instant now) {
+        show(key, channel, content, now);
+    }
+
     /** Posts {@code content} in the thread of the message {@code threadKey}, after that message and earlier replies. */
     void reply(String threadKey, String channel, Content content, Instant now);
 

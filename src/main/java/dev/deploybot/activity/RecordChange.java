@@ -79,20 +79,34 @@ public class RecordChange {
     public record AlarmNoted(String alarmName, boolean news) implements Outcome {
     }
 
+    /** Records the change; what is new waits for {@link DeliverActivity}'s next round to be told. */
     public Outcome record(Change change) {
+        return record(change, false);
+    }
+
+    /**
+     * Records the change with what is new marked as told: the caller hands it to the outbox in the same unit of
+     * work ({@link DeliverActivity#tellRecorded}), so an event's subject is written once, not written and then
+     * marked. Answers the subjects as they are before that hand-over.
+     */
+    public Outcome recordToTell(Change change) {
+        return record(change, true);
+    }
+
+    private Outcome record(Change change, boolean toldNow) {
         if (change instanceof AlarmStateChanged alarm) {
             return new AlarmNoted(alarm.alarmName(), alarms.record(alarm));
         }
         if (change instanceof BuildChange build) {
-            return build(build);
+            return build(build, toldNow);
         }
         if (change instanceof DeploymentChange deployment) {
-            return deployment(deployment);
+            return deployment(deployment, toldNow);
         }
-        return image((ImagePushed) change);
+        return image((ImagePushed) change, toldNow);
     }
 
-    private Outcome build(BuildChange change) {
+    private Outcome build(BuildChange change, boolean toldNow) {
         Subject subject = Subject.build(change.buildId());
         Optional<BuildRecord> bot = builds.find(change.buildId());
         if (bot.isPresent() && change.progress().finished()) {
@@ -130,10 +144,10 @@ public class RecordChange {
             initial = Tracked.first(subject, change, channel, announceNow, false, null,
                     environment.map(Environment::name).orElse(null), retryable);
         }
-        return apply(initial, announceNow, retryable);
+        return apply(initial, announceNow, retryable, toldNow);
     }
 
-    private Outcome deployment(DeploymentChange change) {
+    private Outcome deployment(DeploymentChange change, boolean toldNow) {
         Subject subject = change.subject();
         Optional<String> release = releases.releaseOf(change.deploymentId());
         if (release.isPresent()) {
@@ -145,7 +159,7 @@ public class RecordChange {
         if (route.isPresent()) {
             boolean announceNow = route.get().wants(change.progress());
             return apply(Tracked.first(subject, change, route.get().channel(), announceNow, false, null, null, false),
-                    announceNow, false);
+                    announceNow, false, toldNow);
         }
         Optional<Environment> environment = environments.all().stream()
                 .filter(e -> e.deploy().map(d -> deploys(d, change)).orElse(false)).findFirst();
@@ -154,10 +168,10 @@ public class RecordChange {
         }
         boolean announceNow = change.progress() == Progress.FAILED;
         return apply(Tracked.first(subject, change, environment.get().channel(), announceNow, false, null,
-                environment.get().name(), false), announceNow, false);
+                environment.get().name(), false), announceNow, false, toldNow);
     }
 
-    private Outcome image(ImagePushed change) {
+    private Outcome image(ImagePushed change, boolean toldNow) {
         if (!routing.announceImages()) {
             return new Unrouted("image announcements are off");
         }
@@ -172,7 +186,7 @@ public class RecordChange {
             }
             Subject subject = new Subject(Subject.Kind.IMAGE, environment.name() + "@" + change.digest());
             last = apply(Tracked.first(subject, change, environment.channel(), true, false, null, environment.name(), false),
-                    true, false);
+                    true, false, toldNow);
             if (last instanceof Recorded done) {
                 recorded.addAll(done.tracked());
             }
@@ -180,13 +194,17 @@ public class RecordChange {
         return recorded.isEmpty() ? last : new Recorded(recorded);
     }
 
-    /** Inserts or advances the tracked subject, retrying when a concurrent handler wrote first. */
-    private Outcome apply(Tracked initial, boolean announceNow, boolean retryable) {
+    /**
+     * Inserts or advances the tracked subject, retrying when a concurrent handler wrote first.
+     *
+     * @param toldNow kept as {@link Tracked#told() told}: the caller hands it to the outbox in this unit of work
+     */
+    private Outcome apply(Tracked initial, boolean announceNow, boolean retryable, boolean toldNow) {
         Subject subject = initial.subject();
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Optional<Tracked> known = journal.find(subject);
             if (known.isEmpty()) {
-                if (journal.insert(initial, clock.instant())) {
+                if (journal.insert(toldNow ? initial.told() : initial, clock.instant())) {
                     return new Recorded(List.of(initial));
                 }
                 continue;
@@ -201,7 +219,7 @@ public class RecordChange {
                 return new Unchanged(subject);
             }
             Tracked advanced = current.withChange(merged, announceNow, retryable);
-            if (journal.replace(advanced, current.version(), clock.instant())) {
+            if (journal.replace(toldNow ? advanced.told() : advanced, current.version(), clock.instant())) {
                 return new Recorded(List.of(advanced));
             }
         }

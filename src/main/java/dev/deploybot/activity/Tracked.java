@@ -49,6 +49,12 @@ public record Tracked(Subject subject, Change change, long version, long toldVer
         return replyWhenDone && announce && progress().finished() && !replied;
     }
 
+    /** As kept once it is handed to the outbox now: told up to this version, with its end reply when that is due. */
+    public Tracked told() {
+        return new Tracked(subject, change, version, version, channel, announce, replyWhenDone, replied || replyDue(),
+                requester, environment, retryable);
+    }
+
     public Tracked withChange(Change newer, boolean announceNow, boolean retryableNow) {
         return new Tracked(subject, newer, version + 1, toldVersion, channel, announce || announceNow,
                 replyWhenDone, replied, requester, environment, retryableNow);

@@ -220,9 +220,9 @@ public class EventIntake {
         if (event.change().isEmpty()) {
             return new Ignored(event.label().equals(OTHER) ? "unknown-detail-type" : "not-news");
         }
-        RecordChange.Outcome outcome = recordChange.record(event.change().get());
+        RecordChange.Outcome outcome = recordChange.recordToTell(event.change().get());
         if (outcome instanceof RecordChange.Recorded recorded) {
-            deliver.tellNow(recorded.tracked());
+            deliver.tellRecorded(recorded.tracked());
         }
         return new Handled(outcome);
     }

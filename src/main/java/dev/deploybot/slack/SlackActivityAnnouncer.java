@@ -20,7 +20,13 @@ class SlackActivityAnnouncer implements ActivityAnnouncer {
 
     @Override
     public void show(Tracked tracked) {
-        outbox.show(tracked.subject().key(), tracked.channel(), EventViews.status(tracked).content(), clock.instant());
+        Outbox.Content content = EventViews.status(tracked).content();
+        if (tracked.toldVersion() == 0 && !tracked.replyWhenDone()) {
+            // Never told before, and not a build the bot started (whose start message has this key already).
+            outbox.showFirst(tracked.subject().key(), tracked.channel(), content, clock.instant());
+        } else {
+            outbox.show(tracked.subject().key(), tracked.channel(), content, clock.instant());
+        }
     }
 
     @Override

@@ -48,11 +48,11 @@ public class JdbcActivityJournal implements ActivityJournal {
     @Override
     public boolean replace(Tracked t, long expectedVersion, Instant now) {
         return sql.update("""
-                UPDATE activity SET progress = ?, change_json = ?, version = ?, pending = (? > notified_version), announce = ?,
-                    retryable = ?, updated_at = ?
+                UPDATE activity SET progress = ?, change_json = ?, version = ?, notified_version = GREATEST(notified_version, ?),
+                    pending = (? > GREATEST(notified_version, ?)), replied = (replied OR ?), announce = ?, retryable = ?, updated_at = ?
                 WHERE subject_key = ? AND version = ?""",
-                t.progress().name(), ChangeJson.write(t.change()), t.version(), t.version(), t.announce(), t.retryable(), now,
-                t.subject().key(), expectedVersion) == 1;
+                t.progress().name(), ChangeJson.write(t.change()), t.version(), t.toldVersion(), t.version(), t.toldVersion(),
+                t.replied(), t.announce(), t.retryable(), now, t.subject().key(), expectedVersion) == 1;
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Handing recorded news to the one outbox: only the latest version, once; the end reply once; nothing unasked. */
 class DeliverActivityTest {
@@ -43,6 +44,25 @@ class DeliverActivityTest {
         assertThat(deliver.deliverDue()).isEqualTo(1);
         assertThat(deliver.deliverDue()).as("nothing left").isZero();
         assertThat(outbox).containsExactly("show build:app:1 SUCCEEDED");
+    }
+
+    @Test
+    void newsRecordedToBeToldIsHandedOverOnceInTheSameUnitOfWork() {
+        Tracked failed = Tracked.first(Subject.build("app:5"), build("app:5", "FAILED"), "C1", true, true, "U1", "stg", true);
+        journal.insert(failed.told(), NOW);
+        deliver.tellRecorded(List.of(failed));
+
+        assertThat(deliver.deliverDue()).as("marked told when it was recorded").isZero();
+        assertThat(outbox).containsExactly("show build:app:5 FAILED", "reply build:app:5");
+    }
+
+    @Test
+    void newsThatCannotBeHandedOverFailsItsUnitOfWork() {
+        unrenderable = "build:app:6";
+        Tracked failed = Tracked.first(Subject.build("app:6"), build("app:6", "FAILED"), "C1", true, false, null, "stg", false);
+
+        assertThatThrownBy(() -> deliver.tellRecorded(List.of(failed))).as("its told mark is undone with it")
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test

@@ -32,10 +32,10 @@ public final class InMemoryActivityJournal implements ActivityJournal {
         if (current == null || current.version() != expectedVersion) {
             return false;
         }
-        // Only what a change may change: the hand-over bookkeeping stays as stored.
-        tracked.put(t.subject(), new Tracked(t.subject(), t.change(), t.version(), current.toldVersion(), current.channel(),
-                t.announce(), current.replyWhenDone(), current.replied(), current.requester(), current.environment(),
-                t.retryable()));
+        // Only what a change may change; the hand-over marks only move forward.
+        tracked.put(t.subject(), new Tracked(t.subject(), t.change(), t.version(), Math.max(current.toldVersion(), t.toldVersion()),
+                current.channel(), t.announce(), current.replyWhenDone(), current.replied() || t.replied(), current.requester(),
+                current.environment(), t.retryable()));
         return true;
     }
 

@@ -262,6 +262,37 @@ abstract class ActivityStoreContract extends MigratedDatabase {
     }
 
     @Test
+    void aSubjectRecordedAsToldIsNotDueAndItsMarksOnlyMoveForward() {
+        Tracked started = build("app:4", "IN_PROGRESS");
+        journal.insert(started.told(), NOW);
+        assertThat(journal.due(NOW, 10)).as("handed to the outbox in the same commit").isEmpty();
+
+        Tracked failed = started.withChange(change("app:4", "FAILED"), true, false);
+        assertThat(journal.replace(failed.told(), 1, NOW)).isTrue();
+        assertThat(journal.due(NOW, 10)).isEmpty();
+        assertThat(journal.find(started.subject()).orElseThrow().replied()).as("its end reply went with it").isTrue();
+
+        assertThat(journal.replace(failed.withChange(change("app:4", "FAILED"), true, true), 2, NOW)).isTrue();
+        assertThat(journal.find(started.subject()).orElseThrow())
+                .as("a change recorded for a later round is due, and keeps what was told")
+                .satisfies(t -> assertThat(t.toldVersion()).isEqualTo(2))
+                .satisfies(t -> assertThat(t.replied()).isTrue());
+        assertThat(journal.due(NOW, 10)).extracting(Tracked::version).containsExactly(3L);
+    }
+
+    @Test
+    void aFirstShowingIsInsertedAndStillUpdatesAMessageThatIsThere() {
+        JdbcOutbox outbox = new JdbcOutbox(dataSource);
+        outbox.showFirst("build:first-1", "C0FIRST", new Outbox.Content("failed", null), NOW);
+        outbox.show("build:first-2", "C0FIRST", new Outbox.Content("started", null), NOW);
+        outbox.showFirst("build:first-2", "C0FIRST", new Outbox.Content("failed", null), NOW);
+
+        assertThat(outbox.due(NOW, 10)).filteredOn(letter -> letter.channel().equals("C0FIRST"))
+                .extracting(letter -> letter.key() + " " + letter.content().text() + " v" + letter.version())
+                .containsExactly("build:first-1 failed v1", "build:first-2 failed v2");
+    }
+
+    @Test
     void oneClaimHoldsAtATime() {
         Tracked tracked = build("app:4", "FAILED");
         journal.insert(tracked, NOW);
