@@ -3,7 +3,6 @@ package dev.deploybot.bench;
 import dev.deploybot.testing.AwsEvent;
 import dev.deploybot.testing.DeploybotApp;
 import dev.deploybot.testing.ElasticMq;
-import dev.deploybot.testing.EventRequests;
 import dev.deploybot.testing.FakeAws;
 import dev.deploybot.testing.FakeSlack;
 
@@ -13,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.PreparedStatement;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,14 +56,14 @@ final class EventThroughputBenchmark {
     static List<Row> overHttp() throws Exception {
         try (FakeSlack slack = FakeSlack.start(); FakeAws aws = FakeAws.start();
              DeploybotApp app = DeploybotApp.start(slack, aws, configuration(Map.of("deploybot.events.http.api-key", KEY)))) {
-            EventRequests door = new EventRequests(app.url());
+            URI door = app.url();
             int warmUp = warmUp(door, app);
             return List.of(overHttp(door, app, HTTP_CLIENTS, warmUp, ">= 1,000/s"),
                     overHttp(door, app, 2 * HTTP_CLIENTS, warmUp + HTTP_EVENTS, "—"));
         }
     }
 
-    private static Row overHttp(EventRequests door, DeploybotApp app, int clients, int warmUp, String target) throws Exception {
+    private static Row overHttp(URI door, DeploybotApp app, int clients, int warmUp, String target) throws Exception {
         List<String> bodies = events(HTTP_EVENTS);
         Instant since = Instant.now();
         Spent spent = Spent.since();
@@ -77,7 +77,7 @@ final class EventThroughputBenchmark {
     }
 
     /** Posts warm-up rounds until the JIT compiler is quiet; answers how many events were handled. */
-    private static int warmUp(EventRequests door, DeploybotApp app) throws Exception {
+    private static int warmUp(URI door, DeploybotApp app) throws Exception {
         int sent = warmUp(round -> postAll(door, events(WARM_UP_ROUND), HTTP_CLIENTS));
         awaitHandled(app, sent, Instant.EPOCH);
         return sent;
@@ -101,8 +101,8 @@ final class EventThroughputBenchmark {
         void send(int handledOnceDone) throws Exception;
     }
 
-    /** Posts every body from that many clients at once; answers how many were not accepted. */
-    private static int postAll(EventRequests door, List<String> bodies, int clients) throws Exception {
+    /** Posts every body from that many clients at once, each on a connection of its own; answers how many were not accepted. */
+    private static int postAll(URI door, List<String> bodies, int clients) throws Exception {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
         ExecutorService senders = Executors.newFixedThreadPool(clients);
@@ -110,9 +110,11 @@ final class EventThroughputBenchmark {
             List<Future<?>> done = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
                 done.add(senders.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < bodies.size(); i = next.getAndIncrement()) {
-                        if (door.post(bodies.get(i), KEY).statusCode() != 202) {
-                            refused.incrementAndGet();
+                    try (EventSender sender = new EventSender(door, KEY)) {
+                        for (int i = next.getAndIncrement(); i < bodies.size(); i = next.getAndIncrement()) {
+                            if (sender.post(bodies.get(i)) != 202) {
+                                refused.incrementAndGet();
+                            }
                         }
                     }
                 }));
