@@ -37,7 +37,7 @@ class CodeBuildPhaseTranslator implements EventTranslator {
                 CodeBuildPhases.after(completed),
                 EventDetail.optional(info, "source-version"),
                 EventDetail.optional(info, "initiator"),
-                CodeBuildTime.parse(EventDetail.optional(info, "build-start-time")),
+                EventTime.parse(EventDetail.optional(info, "build-start-time")),
                 null,
                 failed,
                 EventDetail.optional(info.path("logs"), "deep-link"),

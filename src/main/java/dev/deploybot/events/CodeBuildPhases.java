@@ -35,9 +35,9 @@ final class CodeBuildPhases {
         Instant end = null;
         for (JsonNode phase : phases) {
             if ("COMPLETED".equals(EventDetail.optional(phase, "phase-type"))) {
-                return CodeBuildTime.parse(EventDetail.optional(phase, "start-time"));
+                return EventTime.parse(EventDetail.optional(phase, "start-time"));
             }
-            Instant phaseEnd = CodeBuildTime.parse(EventDetail.optional(phase, "end-time"));
+            Instant phaseEnd = EventTime.parse(EventDetail.optional(phase, "end-time"));
             end = phaseEnd != null ? phaseEnd : end;
         }
         return end;

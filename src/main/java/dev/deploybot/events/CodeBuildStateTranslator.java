@@ -41,7 +41,7 @@ class CodeBuildStateTranslator implements EventTranslator {
                 EventDetail.optional(detail, "current-phase"),
                 EventDetail.optional(info, "source-version"),
                 EventDetail.optional(info, "initiator"),
-                CodeBuildTime.parse(EventDetail.optional(info, "build-start-time")),
+                EventTime.parse(EventDetail.optional(info, "build-start-time")),
                 BuildChange.FAILURES.contains(status) || status.equals("SUCCEEDED") ? CodeBuildPhases.end(phases) : null,
                 BuildChange.FAILURES.contains(status) ? failed : null,
                 EventDetail.optional(info.path("logs"), "deep-link"),

@@ -52,7 +52,7 @@ public record EventEnvelope(String id, String detailType, String source, String 
         }
         Instant time;
         try {
-            time = Instant.parse(text(root, "time"));
+            time = EventTime.isoInstant(text(root, "time"));
         } catch (DateTimeParseException e) {
             throw new MalformedEvent("time is not an ISO-8601 instant");
         }

@@ -1,5 +1,7 @@
 package dev.deploybot.events;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deploybot.testing.AwsEvent;
 import dev.deploybot.testing.DeploybotApp;
 import dev.deploybot.testing.EventRequests;
@@ -139,6 +141,16 @@ class AwsEventsEndpointTest {
                 .withDetail("padding", "x".repeat(20_000)).toString();
         assertThat(events.post(big, KEY).statusCode()).isEqualTo(413);
         assertThat(stored("x1")).isFalse();
+    }
+
+    @Test
+    void aTimestampOfControlCharactersIsReadAsNoTimestampNotAServerError() throws Exception {
+        AwsEvent failed = AwsEvent.fixture("codebuild-build-failed.json").forBuild("app-ci:" + UUID.randomUUID());
+        ObjectNode event = (ObjectNode) new ObjectMapper().readTree(failed.toString());
+        ((ObjectNode) event.path("detail").path("additional-information")).put("build-start-time", "\u0000");
+
+        assertThat(events.post(event.toString(), KEY).statusCode()).isEqualTo(202);
+        await().until(() -> handled(failed.id()));
     }
 
     @Test
