@@ -1,6 +1,5 @@
 package dev.deploybot.events;
 
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.Month;
@@ -32,8 +31,8 @@ final class EventTime {
      */
     static Instant parse(String text) {
         String trimmed = text == null ? "" : text.trim();
-        // Both checks: trim() takes control characters that isBlank() keeps, isBlank() Unicode spaces that trim() keeps.
-        if (trimmed.isEmpty() || trimmed.isBlank()) {
+        // trim() takes the control characters isBlank() keeps; isBlank() the Unicode spaces trim() keeps.
+        if (trimmed.isBlank()) {
             return null;
         }
         // Chosen by the first character rather than by trying one and catching: every event carries several
@@ -97,11 +96,7 @@ final class EventTime {
                 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
             return null;
         }
-        try {
-            return LocalDateTime.of(year, month, day, hour, minute, second);
-        } catch (DateTimeException e) {
-            return null;
-        }
+        return LocalDateTime.of(year, month, day, hour, minute, second); // four digits of year: always in its range
     }
 
     /** The number written with exactly {@code length} ASCII digits from {@code start}; -1 when it is not. */
