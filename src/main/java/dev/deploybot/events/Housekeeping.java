@@ -84,6 +84,7 @@ public class Housekeeping {
      */
     void sweep() {
         Set<String> tried = new HashSet<>();
+        int handled = 0;
         while (!threads.isShutdown()) {
             List<EventInbox.ReceivedEvent> leftOver;
             try {
@@ -93,19 +94,24 @@ public class Housekeeping {
                 if (!StoreOutage.report(LOG, "looking for left-over events", e)) {
                     LOG.warn("could not look for left-over events: {}", e.toString());
                 }
-                return;
+                break;
             }
             if (leftOver.isEmpty()) {
-                return;
+                break;
             }
             for (EventInbox.ReceivedEvent event : leftOver) {
                 tried.add(event.id());
                 try {
-                    intake.get().retry(event);
+                    if (intake.get().retry(event) instanceof EventIntake.Handled) {
+                        handled++;
+                    }
                 } catch (RuntimeException e) {
                     LOG.warn("could not count a failed attempt at event {}: {}", event.id(), e.toString());
                 }
             }
+        }
+        if (handled > 0) {
+            LOG.info("{} left-over events handled", handled);
         }
     }
 
