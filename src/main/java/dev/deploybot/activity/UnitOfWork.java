@@ -15,4 +15,16 @@ public interface UnitOfWork {
      * that throws leaves the others' writes alone. Returns (or throws) once the shared commit is done.
      */
     <T> T sharedCommit(Supplier<T> work);
+
+    /**
+     * Like {@link #sharedCommit(Supplier)}, for the work of an event whose sender is answered once it returns: where
+     * the database writes commits to its file a while after they are made (the embedded H2), the event is kept in a
+     * log beside it instead of waiting for that write, and a start after a crash takes it back from there. A database
+     * whose commit is durable by itself needs nothing more.
+     *
+     * @param keptUntilWritten the event as received; null when its sender keeps it until told it is handled (a queue)
+     */
+    default <T> T sharedCommit(Supplier<T> work, EventInbox.ReceivedEvent keptUntilWritten) {
+        return sharedCommit(work);
+    }
 }

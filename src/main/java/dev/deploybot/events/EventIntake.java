@@ -153,7 +153,7 @@ public class EventIntake {
         try {
             // Taken as new without looking first: one lookup less per event in the shared commit, where every
             // statement delays the whole group. A known one is found out by its row, then undone and told apart below.
-            outcome = unitOfWork.sharedCommit(() -> storedAsNew(event));
+            outcome = unitOfWork.sharedCommit(() -> storedAsNew(event), bodyToKeep == null ? null : received(event, bodyToKeep));
         } catch (RuntimeException e) {
             // Nothing of that attempt was kept: it failed, or the event was known (delivered again, or kept earlier
             // and not handled yet). Admitted on its own, so a failing attempt is counted against the event.

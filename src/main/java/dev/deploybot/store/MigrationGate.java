@@ -21,7 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -29,6 +31,7 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -98,12 +101,32 @@ public final class MigrationGate implements DataSource {
             pool = (AutoCloseable) opened;
             beans.findBean(FlywayConfigurationProperties.class, Qualifiers.byName(name))
                     .ifPresent(flyway -> migrator.run(flyway, opened));
+            // Written before anything acts on it: killed within H2's write delay, a process would leave the schema
+            // changed in the file and Flyway's history of it not.
+            new Sql(opened).writeCommitted();
+            takeBackAcceptedEvents(opened);
             ready = opened;
             migrated.complete(opened);
             LOG.info("database {} open and migrated in {} ms", name, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         } catch (RuntimeException | Error e) {
             LOG.error("the database {} could not be opened or migrated", name, e);
             migrated.completeExceptionally(e);
+        }
+    }
+
+    /** Before anything else uses the database: what a process answered as kept and stopped before H2 wrote. */
+    private void takeBackAcceptedEvents(DataSource opened) {
+        Optional<AcceptedEventLog> log = AcceptedEventLog.beside(new Sql(opened).url());
+        if (log.isEmpty()) {
+            return;
+        }
+        try {
+            int takenBack = log.get().takeBackInto(opened);
+            if (takenBack > 0) {
+                LOG.info("{} accepted events the last process stopped before writing are back in aws_events, to be handled", takenBack);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + log.get(), e);
         }
     }
 

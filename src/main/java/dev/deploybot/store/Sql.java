@@ -133,6 +133,18 @@ final class Sql {
      * transaction: one commit for all of it, or nothing kept when it throws. Nested, it joins the outer one.
      */
     <T> T together(Supplier<T> work) {
+        return together(work, true);
+    }
+
+    /**
+     * As {@link #together}, but returns once committed, whether or not the database has written it to its file yet:
+     * for a caller that keeps what it must not lose elsewhere until it is ({@link AcceptedEventLog}).
+     */
+    <T> T togetherUnwritten(Supplier<T> work) {
+        return together(work, false);
+    }
+
+    private <T> T together(Supplier<T> work, boolean waitForWrite) {
         if (bound() != null) {
             return work.get();
         }
@@ -142,7 +154,9 @@ final class Sql {
             try {
                 T result = work.get();
                 connection.commit();
-                written(connection);
+                if (waitForWrite) {
+                    written(connection);
+                }
                 return result;
             } catch (RuntimeException e) {
                 connection.rollback();
@@ -194,7 +208,7 @@ final class Sql {
      * Returns once what this connection committed is in the database's file, where the death of the process cannot
      * take it. H2 keeps commits in memory and writes them with its next store, which its own thread makes every
      * half second; the bot acts on a commit (answers a sender, calls AWS, posts to Slack) only after it asked for
-     * that store itself. A store writes every commit made since the last one, so the commits waiting for it at the
+     * that store itself, or kept what it answered in the {@link AcceptedEventLog} (the HTTP door's events). A store writes every commit made since the last one, so the commits waiting for it at the
      * same moment share it, and one with nothing new costs nothing. PostgreSQL's commit is durable by itself.
      */
     private void written(Connection connection) throws SQLException {
@@ -207,6 +221,24 @@ final class Sql {
             try (Statement store = connection.createStatement()) {
                 store.execute("CHECKPOINT");
             }
+        }
+    }
+
+    /** Returns once everything committed so far is in the database's file (see {@link #written}). */
+    void writeCommitted() {
+        try (Connection connection = dataSource.getConnection()) {
+            written(connection);
+        } catch (SQLException e) {
+            throw new StoreFailure("CHECKPOINT", e);
+        }
+    }
+
+    /** The database's JDBC URL, as its driver gives it. */
+    String url() {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.getMetaData().getURL();
+        } catch (SQLException e) {
+            throw new StoreFailure("database URL", e);
         }
     }
 
