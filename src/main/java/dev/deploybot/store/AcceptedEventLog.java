@@ -43,9 +43,9 @@ import java.util.zip.CRC32;
  */
 final class AcceptedEventLog {
     private static final String SUFFIX = ".log";
-    private static final int HEADER = Integer.BYTES * 2;
-    /** The database file's path without ".mv.db", then this; a sequence number and {@link #SUFFIX} follow. */
+    /** Where the database's files are. */
     private final Path directory;
+    /** The database's name and ".accepted-": a file's name goes on with its sequence number and {@link #SUFFIX}. */
     private final String prefix;
     private FileChannel current;
     private long sequence;
@@ -89,9 +89,25 @@ final class AcceptedEventLog {
                     StandardOpenOption.APPEND);
         }
         ByteBuffer buffer = ByteBuffer.wrap(bytes.toByteArray());
-        while (buffer.hasRemaining()) {
-            current.write(buffer);
+        try {
+            while (buffer.hasRemaining()) {
+                current.write(buffer);
+            }
+        } catch (IOException e) {
+            // Part of the group may be in the file: reading stops there, so later groups go to a file of their own.
+            startAnotherFile();
+            throw e;
         }
+    }
+
+    private void startAnotherFile() {
+        try {
+            current.close();
+        } catch (IOException alreadyFailing) {
+            // The file is dropped either way; what it holds up to the failed write is still read.
+        }
+        current = null;
+        sequence++;
     }
 
     /**
@@ -100,9 +116,7 @@ final class AcceptedEventLog {
      */
     synchronized List<Path> seal() throws IOException {
         if (current != null) {
-            current.close();
-            current = null;
-            sequence++;
+            startAnotherFile();
         }
         return files();
     }
@@ -173,7 +187,7 @@ final class AcceptedEventLog {
     }
 
     private static byte[] record(ReceivedEvent event) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(HEADER + event.body().length() + 200);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(event.body().length() + 256);
         DataOutputStream out = new DataOutputStream(bytes);
         text(out, event.id());
         text(out, event.detailType());
