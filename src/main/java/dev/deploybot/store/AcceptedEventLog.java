@@ -49,6 +49,8 @@ final class AcceptedEventLog {
     private final String prefix;
     private FileChannel current;
     private long sequence;
+    /** Whether a file may exist that no {@link #delete} has removed yet (none does when the log is made: see start-up). */
+    private boolean undeleted;
 
     private AcceptedEventLog(Path database) {
         this.directory = database.toAbsolutePath().getParent();
@@ -108,6 +110,7 @@ final class AcceptedEventLog {
         }
         current = null;
         sequence++;
+        undeleted = true;
     }
 
     /**
@@ -118,13 +121,15 @@ final class AcceptedEventLog {
         if (current != null) {
             startAnotherFile();
         }
-        return files();
+        // An idle bot's rounds look at nothing: there is no file unless one was written since the last delete.
+        return undeleted ? files() : List.of();
     }
 
-    void delete(List<Path> files) throws IOException {
+    synchronized void delete(List<Path> files) throws IOException {
         for (Path file : files) {
             Files.deleteIfExists(file);
         }
+        undeleted = current != null;
     }
 
     /**

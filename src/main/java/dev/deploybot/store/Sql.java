@@ -208,8 +208,9 @@ final class Sql {
      * Returns once what this connection committed is in the database's file, where the death of the process cannot
      * take it. H2 keeps commits in memory and writes them with its next store, which its own thread makes every
      * half second; the bot acts on a commit (answers a sender, calls AWS, posts to Slack) only after it asked for
-     * that store itself, or kept what it answered in the {@link AcceptedEventLog} (the HTTP door's events). A store writes every commit made since the last one, so the commits waiting for it at the
-     * same moment share it, and one with nothing new costs nothing. PostgreSQL's commit is durable by itself.
+     * that store itself, or kept what it answered in the {@link AcceptedEventLog} (the HTTP door's events). A store
+     * writes every commit made since the last one, so the commits waiting for it at the same moment share it, and one
+     * with nothing new costs nothing. PostgreSQL's commit is durable by itself.
      */
     private void written(Connection connection) throws SQLException {
         Boolean later = storesLater;
